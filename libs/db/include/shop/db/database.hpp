@@ -1,0 +1,128 @@
+// The database layer: one interface, two drivers (SQLite for the embedded shape; PostgreSQL for the
+// distributed one). Repositories write portable SQL with PostgreSQL-style `$1` placeholders and
+// integer timestamps; the SQLite driver rewrites `$N` to `?N`.
+//
+// Threading: a Database is shared; each transaction runs on the calling (worker) thread with a
+// pooled connection it holds exclusively until the transaction ends. Never call from an I/O thread.
+//
+// Errors: unique/foreign-key violations -> kConflict; busy/locked/unreachable -> kUnavailable;
+// anything else -> kInternal. The SQL text is never put in an error detail sent to clients.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "shop/core/error.hpp"
+
+namespace shop::db {
+
+using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
+
+// A bound parameter. Converts from the usual C++ types; std::optional<T> binds NULL when empty.
+struct Param {
+  Value v;
+  Param(std::nullptr_t) : v(nullptr) {}
+  Param(bool b) : v(static_cast<std::int64_t>(b ? 1 : 0)) {}
+  Param(int i) : v(static_cast<std::int64_t>(i)) {}
+  Param(long i) : v(static_cast<std::int64_t>(i)) {}
+  Param(long long i) : v(static_cast<std::int64_t>(i)) {}
+  Param(unsigned i) : v(static_cast<std::int64_t>(i)) {}
+  Param(unsigned long i) : v(static_cast<std::int64_t>(i)) {}
+  Param(double d) : v(d) {}
+  Param(const char* s) : v(std::string(s)) {}
+  Param(std::string s) : v(std::move(s)) {}
+  Param(std::string_view s) : v(std::string(s)) {}
+  template <class T>
+  Param(const std::optional<T>& o) : v(nullptr) {
+    if (o) v = Param(*o).v;
+  }
+};
+
+class Row {
+ public:
+  explicit Row(std::vector<Value> cols) : cols_(std::move(cols)) {}
+  std::size_t size() const { return cols_.size(); }
+  bool IsNull(std::size_t i) const { return std::holds_alternative<std::nullptr_t>(cols_.at(i)); }
+  std::int64_t Int(std::size_t i) const;         // NULL -> 0
+  double Real(std::size_t i) const;
+  std::string Text(std::size_t i) const;          // NULL -> ""
+  bool Bool(std::size_t i) const { return Int(i) != 0; }
+  std::optional<std::string> OptText(std::size_t i) const;
+  std::optional<std::int64_t> OptInt(std::size_t i) const;
+  const Value& at(std::size_t i) const { return cols_.at(i); }
+
+ private:
+  std::vector<Value> cols_;
+};
+
+using Rows = std::vector<Row>;
+
+enum class Dialect { kSqlite, kPostgres };
+
+// A transaction (or a read snapshot). Only valid inside Database::Read/Write callbacks.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+  virtual Result<Rows> Query(std::string_view sql, std::vector<Param> params = {}) = 0;
+  // Returns the number of rows changed.
+  virtual Result<std::int64_t> Exec(std::string_view sql, std::vector<Param> params = {}) = 0;
+  virtual Dialect dialect() const = 0;
+
+  // First row or nullopt.
+  Result<std::optional<Row>> QueryOne(std::string_view sql, std::vector<Param> params = {});
+};
+
+enum class TxMode { kRead, kWrite };
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual Dialect dialect() const = 0;
+  // True if the database answers a trivial query now (readiness).
+  virtual bool Ping() = 0;
+  // Runs a script of statements outside any transaction bookkeeping (migrations).
+  virtual Result<void> ExecScript(std::string_view sql) = 0;
+  // Called after every committed write transaction (the outbox relay wakes up on it).
+  virtual void OnCommit(std::function<void()> listener) = 0;
+
+  // Runs `fn` in a transaction: kWrite takes the write lock up front (BEGIN IMMEDIATE on SQLite).
+  // Commits when `fn` returns ok, rolls back when it returns an error or throws. The failpoints
+  // "db.before_commit" and "db.after_commit" sit on the commit path.
+  virtual Result<void> RunTx(TxMode mode, const std::function<Result<void>(Tx&)>& fn) = 0;
+
+  template <class F>
+  auto Write(F&& fn) -> std::invoke_result_t<F, Tx&> {
+    return Run(TxMode::kWrite, std::forward<F>(fn));
+  }
+  template <class F>
+  auto Read(F&& fn) -> std::invoke_result_t<F, Tx&> {
+    return Run(TxMode::kRead, std::forward<F>(fn));
+  }
+
+ private:
+  template <class F>
+  auto Run(TxMode mode, F&& fn) -> std::invoke_result_t<F, Tx&> {
+    using R = std::invoke_result_t<F, Tx&>;
+    std::optional<R> out;
+    auto st = RunTx(mode, [&](Tx& tx) -> Result<void> {
+      out.emplace(fn(tx));
+      if (out->has_error()) return out->error();
+      return {};
+    });
+    if (!st) return st.error();
+    return std::move(*out);
+  }
+};
+
+// Opens a database from a URL: "sqlite:///abs/path.db", "sqlite://relative.db", "sqlite::memory:".
+// (postgresql:// URLs are served by the PostgreSQL driver of the distributed shape.)
+Result<std::unique_ptr<Database>> Open(std::string_view url);
+
+}  // namespace shop::db
