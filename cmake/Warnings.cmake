@@ -10,6 +10,7 @@ function(shop_library target)
   if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/include)
     target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
   endif()
-  target_link_libraries(${target} PUBLIC ${L_DEPS} PRIVATE ${L_PRIVATE_DEPS} shop_warnings)
+  # The shared PCH pulls in Asio headers, whose error categories live in shop_boost_impl.
+  target_link_libraries(${target} PUBLIC ${L_DEPS} shop_boost_impl PRIVATE ${L_PRIVATE_DEPS} shop_warnings)
   target_precompile_headers(${target} REUSE_FROM shop_pch)
 endfunction()

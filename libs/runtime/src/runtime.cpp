@@ -1,1 +1,220 @@
-// Placeholder: implemented by the lead.
+#include "shop/runtime/runtime.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include "shop/core/cursor.hpp"
+#include "shop/core/ids.hpp"
+#include "shop/core/strings.hpp"
+#include "shop/events/relay.hpp"
+#include "shop/failpoint/failpoint.hpp"
+#include "shop/http/client.hpp"
+#include "shop/http/pipeline.hpp"
+#include "shop/http/server.hpp"
+#include "shop/idempotency/idempotency.hpp"
+#include "shop/observability/log.hpp"
+
+namespace shop::runtime {
+namespace {
+
+// "order-service" -> "ORDER_SERVICE_URL"
+std::string UrlVariable(std::string_view service) {
+  std::string out;
+  for (char c : service) out.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return out + "_URL";
+}
+
+}  // namespace
+
+JwksRefresher::JwksRefresher(http::Upstream& users, std::shared_ptr<auth::TokenVerifier> verifier)
+    : users_(users), verifier_(std::move(verifier)) {}
+
+JwksRefresher::~JwksRefresher() { Stop(); }
+
+void JwksRefresher::Start() {
+  thread_ = std::thread([this] {
+    int delay_ms = 200;
+    while (!stopping_) {
+      const bool ok = FetchOnce();
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(ok ? 60'000 : delay_ms), [this] { return stopping_.load(); });
+      delay_ms = ok ? 200 : std::min(delay_ms * 2, 10'000);
+    }
+  });
+}
+
+void JwksRefresher::Stop() {
+  stopping_ = true;
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool JwksRefresher::FetchOnce() {
+  http::RequestContext ctx;
+  ctx.request_id = NewId();
+  ctx.trace_id = RandomHex(16);
+  ctx.span_id = RandomHex(8);
+  auto res = users_.SendBlocking(http::MakeCall(http::Method::kGet, "/.well-known/jwks.json", ctx));
+  if (res.status != 200) {
+    log::Warn("jwks fetch failed", {{"status", static_cast<std::int64_t>(res.status)}});
+    return false;
+  }
+  auto keys = auth::KeySet::FromJwks(res.body);
+  if (!keys) {
+    log::Warn("jwks malformed", {{"detail", keys.error().detail}});
+    return false;
+  }
+  verifier_->SetKeys(*keys);
+  return true;
+}
+
+std::string DefaultDatabaseUrl(std::string_view data_dir, std::string_view service) {
+  std::string name(service);
+  if (auto pos = name.find("-service"); pos != std::string::npos) name.erase(pos);
+  std::filesystem::path p = std::filesystem::absolute(std::filesystem::path(std::string(data_dir)) / (name + ".db"));
+  return "sqlite://" + p.lexically_normal().string();
+}
+
+ProcessConfig ReadProcessConfig(config::EnvReader& env, std::string_view service, std::uint16_t default_port) {
+  ProcessConfig c;
+  c.service = std::string(service);
+  c.host = env.String("HOST", "127.0.0.1");
+  c.port = static_cast<std::uint16_t>(env.Int("PORT", default_port, 0, 65535));
+  c.io_threads = static_cast<int>(env.Int("IO_THREADS", 0, 0, 256));
+  c.workers = static_cast<int>(env.Int("WORKERS", 0, 0, 1024));
+  c.data_dir = env.String("DATA_DIR", "./var");
+  c.database_url = env.DatabaseUrl("DATABASE_URL", DefaultDatabaseUrl(c.data_dir, service));
+  c.log_level = env.Choice("LOG_LEVEL", "info", {"trace", "debug", "info", "warn", "error"});
+  c.failpoints = env.String("FAILPOINTS", "");
+  c.cursor_secret = env.String("CURSOR_SECRET", "");
+  c.max_body_bytes = static_cast<std::size_t>(env.Int("MAX_BODY_BYTES", 1024 * 1024, 1024, 64LL * 1024 * 1024));
+  c.read_timeout_ms = static_cast<int>(env.Int("READ_TIMEOUT_MS", 10'000, 50, 600'000));
+  c.idle_timeout_ms = static_cast<int>(env.Int("IDLE_TIMEOUT_MS", 60'000, 50, 3'600'000));
+  c.drain_timeout_ms = static_cast<int>(env.Int("DRAIN_TIMEOUT_MS", 10'000, 0, 600'000));
+  return c;
+}
+
+Result<void> InitProcess(const ProcessConfig& cfg) {
+  log::Init(cfg.service, cfg.log_level);
+  if (auto r = failpoint::Configure(cfg.failpoints); !r) return r.error();
+  if (!cfg.cursor_secret.empty()) cursor::SetKey(cfg.cursor_secret);
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.data_dir, ec);
+  if (ec) return Error::Invalid("DATA_DIR", "cannot create " + cfg.data_dir + ": " + ec.message());
+  return Ok();
+}
+
+Result<std::unique_ptr<db::Database>> OpenDatabase(std::string_view url, std::string_view service,
+                                                   const std::vector<db::Migration>& own) {
+  auto db = db::Open(url);
+  if (!db) return db.error();
+  if (auto r = db::Migrate(**db, "events", events::SchemaMigrations()); !r) return r.error();
+  if (auto r = db::Migrate(**db, "idempotency", idempotency::SchemaMigrations()); !r) return r.error();
+  if (auto r = db::Migrate(**db, service, own); !r) return r.error();
+  return std::move(*db);
+}
+
+int RunService(ServiceSpec spec, int /*argc*/, char** /*argv*/) {
+  config::EnvReader env;
+  const ProcessConfig cfg = ReadProcessConfig(env, spec.name, spec.default_port);
+  if (auto r = env.Finish(); !r) {
+    std::cerr << spec.name << ": invalid configuration: " << r.error().detail << "\n";
+    return 2;
+  }
+  if (auto r = InitProcess(cfg); !r) {
+    std::cerr << spec.name << ": " << r.error().detail << "\n";
+    return 2;
+  }
+  if (const char* brokers = std::getenv("KAFKA_BROKERS"); brokers && *brokers) {
+    // Fail at start rather than run with a bus that reaches no other process.
+    std::cerr << spec.name << ": KAFKA_BROKERS: the Kafka event bus is not part of this build yet (issue 6); "
+                              "unset it to use the in-process bus\n";
+    return 2;
+  }
+  auto db = OpenDatabase(cfg.database_url, spec.name, spec.migrations);
+  if (!db) {
+    log::Error("database unavailable", {{"detail", db.error().detail}});
+    std::cerr << spec.name << ": cannot open the database: " << db.error().detail << "\n";
+    return 1;
+  }
+
+  events::InProcBus bus;
+  http::Module module(spec.name, static_cast<std::size_t>(cfg.workers));
+  module.SetReadinessProbe([&db] { return (*db)->Ping(); });
+  module.MountOperations();
+  http::Pipeline pipeline({.service = spec.name}, [&module](http::Request& r) { return module.Dispatch(r); });
+
+  http::ServerOptions so;
+  so.host = cfg.host;
+  so.port = cfg.port;
+  so.io_threads = cfg.io_threads;
+  so.body_limit = cfg.max_body_bytes;
+  so.read_timeout = std::chrono::milliseconds(cfg.read_timeout_ms);
+  so.idle_timeout = std::chrono::milliseconds(cfg.idle_timeout_ms);
+  so.drain_timeout = std::chrono::milliseconds(cfg.drain_timeout_ms);
+  http::Server server(so, [&pipeline](http::Request& r) { return pipeline.Handle(r); });
+
+  // Other services over HTTP, created on first use from <NAME>_URL.
+  std::mutex upstreams_mu;
+  std::map<std::string, std::unique_ptr<http::Upstream>, std::less<>> upstreams;
+  auto upstream = [&](std::string_view name) -> http::Upstream& {
+    std::lock_guard lock(upstreams_mu);
+    auto it = upstreams.find(name);
+    if (it != upstreams.end()) return *it->second;
+    const char* url = std::getenv(UrlVariable(name).c_str());
+    http::ClientOptions co;
+    co.base_url = url && *url ? url : "http://127.0.0.1:" + std::to_string(name == "user-service"      ? 8001
+                                                                         : name == "product-service" ? 8002
+                                                                         : name == "order-service"   ? 8003
+                                                                                                     : 8004);
+    auto up = http::MakeHttpUpstream(server.executor(), co);
+    auto& ref = *up;
+    upstreams.emplace(std::string(name), std::move(up));
+    return ref;
+  };
+
+  std::shared_ptr<auth::TokenVerifier> verifier;
+  std::unique_ptr<JwksRefresher> jwks;
+  if (spec.name != "user-service") {
+    verifier = std::make_shared<auth::TokenVerifier>(std::make_shared<auth::KeySet>());
+    jwks = std::make_unique<JwksRefresher>(upstream("user-service"), verifier);
+  }
+
+  ServiceContext ctx{spec.name, **db, bus, module, SystemClock::Instance(), verifier, cfg.data_dir, upstream};
+  std::unique_ptr<Component> component;
+  try {
+    component = spec.mount(ctx);
+  } catch (const std::exception& e) {
+    std::cerr << spec.name << ": start-up failed: " << e.what() << "\n";
+    return 1;
+  }
+  events::OutboxRelay relay(**db, bus, {.service = spec.name});
+
+  if (auto r = server.Start(); !r) {
+    std::cerr << spec.name << ": cannot listen on " << cfg.host << ":" << cfg.port << ": " << r.error().detail << "\n";
+    return 1;
+  }
+  relay.Start();
+  component->Start();
+  if (jwks) jwks->Start();
+  log::Info("listening", {{"host", cfg.host}, {"port", static_cast<std::int64_t>(server.port())}});
+  std::printf("%s listening on http://%s:%u\n", spec.name.c_str(), cfg.host.c_str(), server.port());
+  std::fflush(stdout);
+
+  server.WaitForSignal();
+  if (jwks) jwks->Stop();
+  component->Stop();
+  relay.Stop();
+  module.Stop();
+  component.reset();
+  log::Info("stopped");
+  log::Flush();
+  return 0;
+}
+
+}  // namespace shop::runtime

@@ -10,6 +10,8 @@
 // shared in-process with the user-service's key store (embedded shape).
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -36,20 +38,26 @@ struct Principal {
   UnixMillis expires_at = 0;
 };
 
-// Ed25519 public keys by kid.
+// Ed25519 public keys by kid. Thread-safe; every change bumps version(), which lets the verifier's
+// cache drop entries verified against a key that has since been removed or replaced.
 class KeySet {
  public:
+  // Adds or replaces a key. `public_key` must be 32 raw bytes (anything else is ignored).
   void Put(std::string kid, std::string public_key /* 32 raw bytes */);
   void Remove(std::string_view kid);
   std::optional<std::string> Find(std::string_view kid) const;
-  std::vector<std::string> Kids() const;
+  std::vector<std::string> Kids() const;  // sorted
+  std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
   // {"keys":[{"kty":"OKP","crv":"Ed25519","alg":"EdDSA","use":"sig","kid":...,"x":...}]}
   std::string ToJwks() const;
+  // Keys other than OKP/Ed25519 (or with another "alg") are skipped, as RFC 7517 asks.
+  // Not JSON, or no "keys" array -> kBadRequest.
   static Result<std::shared_ptr<KeySet>> FromJwks(std::string_view jwks_json);
 
  private:
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, std::string> keys_;
+  std::atomic<std::uint64_t> version_{0};
 };
 
 struct VerifierOptions {
@@ -64,9 +72,11 @@ class TokenVerifier {
   TokenVerifier(std::shared_ptr<const KeySet> keys, VerifierOptions options = {},
                 const Clock& clock = SystemClock::Instance());
   ~TokenVerifier();
-  // kUnauthenticated with a short reason on any failure.
+  // kUnauthenticated with a short reason on any failure ("token expired", "unknown key", ...).
   Result<Principal> Verify(std::string_view token) const;
+  // Replaces the key set (JWKS refresh) and empties the cache.
   void SetKeys(std::shared_ptr<const KeySet> keys);
+  std::size_t CachedTokens() const;  // for metrics and tests
 
  private:
   struct Impl;

@@ -77,6 +77,11 @@ class Tx {
 
   // First row or nullopt.
   Result<std::optional<Row>> QueryOne(std::string_view sql, std::vector<Param> params = {});
+
+  // Runs several `;`-separated statements without parameters inside this transaction (migrations).
+  // The script must not contain transaction control (BEGIN/COMMIT). The default splits the text
+  // outside quotes and comments and calls Exec for each statement; drivers may override.
+  virtual Result<void> ExecScript(std::string_view sql);
 };
 
 enum class TxMode { kRead, kWrite };
@@ -122,6 +127,12 @@ class Database {
 };
 
 // Opens a database from a URL: "sqlite:///abs/path.db", "sqlite://relative.db", "sqlite::memory:".
+// SQLite: a lazily grown pool of up to 8 connections (WAL, synchronous=NORMAL, foreign_keys=ON,
+// busy_timeout=5000), each with its own prepared-statement cache; ":memory:" uses ONE shared
+// connection, so a transaction there blocks every other one (do not nest Read/Write calls on it).
+// A write transaction waits up to ~5 s for the write lock, then fails with kUnavailable.
+// The first connection is opened eagerly: a bad path fails here with kUnavailable; an unsupported
+// URL scheme fails with kInvalid.
 // (postgresql:// URLs are served by the PostgreSQL driver of the distributed shape.)
 Result<std::unique_ptr<Database>> Open(std::string_view url);
 

@@ -20,6 +20,8 @@
 #include <memory>
 #include <string>
 
+#include "shop/core/error.hpp"
+#include "shop/core/error.hpp"
 #include "shop/http/router.hpp"
 
 namespace shop::http {

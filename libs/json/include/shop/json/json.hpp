@@ -43,8 +43,9 @@ class ObjectReader {
   const boost::json::object* Object(std::string_view key, bool required);
   const boost::json::array* Array(std::string_view key, bool required);
 
+  // `field` is relative to this reader (the prefix is prepended). A type error makes Finish() 400.
   void AddError(std::string_view field, std::string message);
-  void AddTypeError(std::string_view field, std::string_view expected);
+  void AddTypeError(std::string_view field, std::string_view expected);  // expected: "string", "integer"...
   std::string FieldName(std::string_view key) const;  // prefix + key, e.g. "items[2].quantity"
 
   // Type errors -> kBadRequest; otherwise field errors -> kInvalid; else ok.

@@ -4,6 +4,8 @@
 // only: never a password, hash, token, card number or CVC.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -21,6 +23,14 @@ void Init(std::string_view service, std::string_view level);
 bool Enabled(Level level);
 void Write(Level level, std::string_view msg, std::initializer_list<Field> fields = {});
 void Flush();
+
+// The JSON line Write() emits for these arguments (no trailing newline). Exposed for tests.
+std::string FormatLine(Level level, std::string_view msg, std::initializer_list<Field> fields = {});
+// Redirects log lines (without newline) to `writer` instead of stderr; an empty function restores
+// stderr. For tests.
+void SetWriterForTesting(std::function<void(std::string_view line)> writer);
+// "trace".."error" (also "warning"); anything else gives kInfo.
+Level ParseLevel(std::string_view name);
 
 inline void Info(std::string_view msg, std::initializer_list<Field> f = {}) { Write(Level::kInfo, msg, f); }
 inline void Warn(std::string_view msg, std::initializer_list<Field> f = {}) { Write(Level::kWarn, msg, f); }

@@ -23,6 +23,15 @@ double Value(std::string_view name, const Labels& labels);  // tests
 // The whole registry in Prometheus text exposition format 0.0.4.
 std::string Render();
 
+// The version reported by the shop_build_info gauge (the CMake project version).
+std::string_view BuildVersion();
+
+// Drops every series (families described by the library stay described). For tests.
+void ResetForTesting();
+
+// Escapes a label value for the exposition format (backslash, double quote, newline).
+std::string EscapeLabelValue(std::string_view v);
+
 // HTTP request metrics, recorded by http::Module for every request it dispatches.
 void RecordRequest(std::string_view service, std::string_view method, std::string_view route, int status,
                    double seconds);

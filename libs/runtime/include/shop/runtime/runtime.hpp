@@ -6,12 +6,17 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <atomic>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
+#include <thread>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "shop/auth/auth.hpp"
+#include "shop/config/env.hpp"
 #include "shop/core/time.hpp"
 #include "shop/db/database.hpp"
 #include "shop/db/migrations.hpp"
@@ -53,6 +58,56 @@ struct ServiceSpec {
 // main() of a service binary: env -> config -> database -> bus -> module -> server -> run until
 // SIGINT/SIGTERM -> graceful stop. Returns the process exit code.
 int RunService(ServiceSpec spec, int argc, char** argv);
+
+// Process-level settings every binary reads from the environment (validated together):
+//   HOST, PORT, IO_THREADS, WORKERS, DATA_DIR, DATABASE_URL, LOG_LEVEL, FAILPOINTS, CURSOR_SECRET,
+//   MAX_BODY_BYTES, READ_TIMEOUT_MS, IDLE_TIMEOUT_MS, DRAIN_TIMEOUT_MS, KAFKA_BROKERS.
+struct ProcessConfig {
+  std::string service;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  int io_threads = 0;
+  int workers = 0;
+  std::string data_dir = "./var";
+  std::string database_url;  // default sqlite:///<DATA_DIR>/<service-without-suffix>.db
+  std::string log_level = "info";
+  std::string failpoints;
+  std::string cursor_secret;
+  std::size_t max_body_bytes = 1024 * 1024;
+  int read_timeout_ms = 10'000;
+  int idle_timeout_ms = 60'000;
+  int drain_timeout_ms = 10'000;
+};
+
+// Reads the settings above through `env` (errors are collected in it: call env.Finish()).
+ProcessConfig ReadProcessConfig(config::EnvReader& env, std::string_view service, std::uint16_t default_port);
+
+// Logging, failpoints, cursor key, data directory. Returns an error naming what failed.
+Result<void> InitProcess(const ProcessConfig& cfg);
+
+// The SQLite URL of `service`'s database under `data_dir` ("order-service" -> orders.db).
+std::string DefaultDatabaseUrl(std::string_view data_dir, std::string_view service);
+
+// Keeps a verifier's keys in step with the user-service's JWKS (GET /.well-known/jwks.json):
+// fetched at Start() (retrying with backoff until it succeeds) and every minute after, so key
+// rotation reaches every service binary and the gateway. Used in the distributed shape; the
+// all-in-one shares the user-service's KeySet in-process instead.
+class JwksRefresher {
+ public:
+  JwksRefresher(http::Upstream& users, std::shared_ptr<auth::TokenVerifier> verifier);
+  ~JwksRefresher();
+  void Start();
+  void Stop();
+  bool FetchOnce();
+
+ private:
+  http::Upstream& users_;
+  std::shared_ptr<auth::TokenVerifier> verifier_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::thread thread_;
+};
 
 // Opens `url` and applies the events, idempotency and `own` migrations under component `service`.
 Result<std::unique_ptr<db::Database>> OpenDatabase(std::string_view url, std::string_view service,

@@ -1,0 +1,21 @@
+// payment-service configuration, read once at start-up from the environment:
+//   PAYMENT_PROVIDER  "sandbox" (default; the only provider built in). "stripe" is recognised and
+//                     rejected: a Stripe provider configured by STRIPE_API_KEY is future work (ADR 0005).
+// Process-level settings (PORT, DATABASE_URL, ...) are read by shop::runtime.
+#pragma once
+
+#include <string>
+
+#include "shop/config/env.hpp"
+#include "shop/core/error.hpp"
+
+namespace shop::payment {
+
+struct Config {
+  std::string provider = "sandbox";
+
+  // kInvalid naming the variable on a bad value (problems are also collected in `env`).
+  static Result<Config> FromEnv(config::EnvReader& env);
+};
+
+}  // namespace shop::payment

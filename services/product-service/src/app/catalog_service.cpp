@@ -1,0 +1,94 @@
+#include "app/catalog_service.hpp"
+
+#include "app/product_events.hpp"
+#include "shop/core/cursor.hpp"
+#include "shop/core/ids.hpp"
+
+namespace shop::product {
+
+Result<Product> CatalogService::Create(ProductFields fields) {
+  auto valid = Normalize(std::move(fields));
+  if (!valid) return valid.error();
+  Product p;
+  p.id = NewId();
+  p.fields = std::move(*valid);
+  p.created_at = p.updated_at = clock_.NowMs();
+  return db_.Write([&](db::Tx& tx) -> Result<Product> {
+    if (auto r = repos_.products.Insert(tx, p); !r) return r.error();
+    if (auto r = repos_.inventory.Create(tx, p.id, 0, p.created_at); !r) return r.error();
+    if (auto r = AppendProductEvent(tx, "ProductCreated", p, clock_); !r) return r.error();
+    return p;
+  });
+}
+
+Result<Product> CatalogService::Save(std::string_view id, const std::function<void(ProductFields&)>& change) {
+  return db_.Write([&](db::Tx& tx) -> Result<Product> {
+    auto found = repos_.products.Find(tx, id);
+    if (!found) return found.error();
+    if (!*found) return Error::NotFound("product not found");
+    Product p = std::move(**found);
+    change(p.fields);
+    auto valid = Normalize(std::move(p.fields));
+    if (!valid) return valid.error();
+    p.fields = std::move(*valid);
+    p.version += 1;
+    p.updated_at = std::max(clock_.NowMs(), p.created_at);
+    if (auto r = repos_.products.Update(tx, p); !r) return r.error();
+    if (auto r = AppendProductEvent(tx, "ProductUpdated", p, clock_); !r) return r.error();
+    return p;
+  });
+}
+
+Result<Product> CatalogService::Replace(std::string_view id, ProductFields fields) {
+  return Save(id, [&](ProductFields& f) { f = fields; });
+}
+
+Result<Product> CatalogService::Patch(std::string_view id, const ProductPatch& patch) {
+  return Save(id, [&](ProductFields& f) { ApplyPatch(f, patch); });
+}
+
+Result<void> CatalogService::Delete(std::string_view id) {
+  return db_.Write([&](db::Tx& tx) -> Result<void> {
+    auto found = repos_.products.Find(tx, id);
+    if (!found) return found.error();
+    if (!*found) return Error::NotFound("product not found");
+    Product p = std::move(**found);
+    p.deleted = true;
+    p.version += 1;
+    p.updated_at = std::max(clock_.NowMs(), p.created_at);
+    if (auto r = repos_.products.Update(tx, p); !r) return r.error();
+    return AppendProductEvent(tx, "ProductUpdated", p, clock_);
+  });
+}
+
+Result<Product> CatalogService::Get(std::string_view id) {
+  auto found = db_.Read([&](db::Tx& tx) { return repos_.products.Find(tx, id); });
+  if (!found) return found.error();
+  if (!*found) return Error::NotFound("product not found");
+  return std::move(**found);
+}
+
+Result<ProductPage> CatalogService::List(ListQuery q, const std::optional<std::string>& cursor) {
+  if (cursor) {
+    auto payload = cursor::Open(*cursor);
+    if (!payload) return Error::BadRequest("invalid cursor");
+    auto pos = DecodePosition(q.sort, *payload);
+    if (!pos) return pos.error();
+    q.after = std::move(*pos);
+  }
+  auto rows = db_.Read([&](db::Tx& tx) { return repos_.products.List(tx, q); });
+  if (!rows) return rows.error();
+  ProductPage page;
+  page.items = std::move(*rows);
+  if (page.items.size() > static_cast<std::size_t>(q.limit)) {
+    page.items.resize(static_cast<std::size_t>(q.limit));
+    page.next_cursor = cursor::Seal(EncodePosition(q.sort, PositionOf(page.items.back(), q.sort)));
+  }
+  return page;
+}
+
+Result<std::vector<CategoryCount>> CatalogService::Categories() {
+  return db_.Read([&](db::Tx& tx) { return repos_.products.Categories(tx); });
+}
+
+}  // namespace shop::product

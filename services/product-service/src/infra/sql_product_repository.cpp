@@ -1,0 +1,162 @@
+#include "infra/sql_product_repository.hpp"
+
+namespace shop::product::infra {
+namespace {
+
+constexpr std::string_view kColumns =
+    "p.id, p.sku, p.name, p.description, p.price_cents, p.currency, p.category, p.version, p.created_at, "
+    "p.updated_at, COALESCE(i.on_hand - i.reserved, 0)";
+
+constexpr std::string_view kSelectOne =
+    "SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.currency, p.category, p.version, p.created_at, "
+    "p.updated_at, COALESCE(i.on_hand - i.reserved, 0) "
+    "FROM products p LEFT JOIN inventory i ON i.product_id = p.id WHERE p.id = $1 AND p.deleted = 0";
+
+constexpr std::string_view kInsert =
+    "INSERT INTO products (id, sku, name, description, price_cents, currency, category, deleted, version, "
+    "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10)";
+
+constexpr std::string_view kUpdate =
+    "UPDATE products SET sku = $2, name = $3, description = $4, price_cents = $5, currency = $6, category = $7, "
+    "deleted = $8, version = $9, updated_at = $10 WHERE id = $1";
+
+constexpr std::string_view kCategories =
+    "SELECT category, COUNT(*) FROM products WHERE deleted = 0 GROUP BY category ORDER BY category";
+
+constexpr std::string_view kCountLive = "SELECT COUNT(*) FROM products WHERE deleted = 0";
+
+Product FromRow(const db::Row& r) {
+  Product p;
+  p.id = r.Text(0);
+  p.fields.sku = r.Text(1);
+  p.fields.name = r.Text(2);
+  p.fields.description = r.Text(3);
+  p.fields.price_cents = r.Int(4);
+  p.fields.currency = r.Text(5);
+  p.fields.category = r.Text(6);
+  p.version = r.Int(7);
+  p.created_at = r.Int(8);
+  p.updated_at = r.Int(9);
+  p.stock_available = r.Int(10);
+  return p;
+}
+
+// Maps a unique violation on the live-SKU index to a field-level conflict.
+Error SkuConflictOr(Error e) {
+  if (e.code == Errc::kConflict) return Error::Conflict("a product with this sku already exists");
+  return e;
+}
+
+std::string_view KeyColumn(SortOrder s) {
+  switch (s) {
+    case SortOrder::kPriceAsc:
+    case SortOrder::kPriceDesc: return "p.price_cents";
+    case SortOrder::kNameAsc: return "p.name";
+    case SortOrder::kCreatedAsc:
+    case SortOrder::kCreatedDesc: return "p.created_at";
+  }
+  return "p.created_at";
+}
+
+}  // namespace
+
+std::string Fts5Query(std::string_view text) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
+    std::size_t j = i;
+    while (j < text.size() && !(text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r')) ++j;
+    if (j > i) {
+      if (!out.empty()) out += ' ';
+      out += '"';
+      for (char c : text.substr(i, j - i)) {
+        if (c == '"') out += '"';  // FTS5 string escape: a double quote is doubled
+        out += c;
+      }
+      out += "\"*";
+    }
+    i = j;
+  }
+  return out;
+}
+
+Result<void> SqlProductRepository::Insert(db::Tx& tx, const Product& p) {
+  const auto& f = p.fields;
+  auto r = tx.Exec(kInsert, {p.id, f.sku, f.name, f.description, f.price_cents, f.currency, f.category, p.version,
+                             p.created_at, p.updated_at});
+  if (!r) return SkuConflictOr(r.error());
+  return Ok();
+}
+
+Result<void> SqlProductRepository::Update(db::Tx& tx, const Product& p) {
+  const auto& f = p.fields;
+  auto r = tx.Exec(kUpdate, {p.id, f.sku, f.name, f.description, f.price_cents, f.currency, f.category, p.deleted,
+                             p.version, p.updated_at});
+  if (!r) return SkuConflictOr(r.error());
+  if (*r == 0) return Error::NotFound("product not found");
+  return Ok();
+}
+
+Result<std::optional<Product>> SqlProductRepository::Find(db::Tx& tx, std::string_view id) {
+  auto row = tx.QueryOne(kSelectOne, {id});
+  if (!row) return row.error();
+  if (!*row) return std::optional<Product>{};
+  return std::optional<Product>{FromRow(**row)};
+}
+
+Result<std::vector<Product>> SqlProductRepository::List(db::Tx& tx, const ListQuery& q) {
+  std::string sql = "SELECT ";
+  sql += kColumns;
+  sql += " FROM products p LEFT JOIN inventory i ON i.product_id = p.id WHERE p.deleted = 0";
+  std::vector<db::Param> params;
+  auto next = [&](db::Param v) {
+    params.push_back(std::move(v));
+    return "$" + std::to_string(params.size());
+  };
+  if (q.q) {
+    const std::string fts = Fts5Query(*q.q);
+    if (!fts.empty()) sql += " AND p.seq IN (SELECT rowid FROM products_fts WHERE products_fts MATCH " + next(fts) + ")";
+  }
+  if (q.category) sql += " AND p.category = " + next(*q.category);
+  if (q.min_price) sql += " AND p.price_cents >= " + next(*q.min_price);
+  if (q.max_price) sql += " AND p.price_cents <= " + next(*q.max_price);
+  const std::string_view key = KeyColumn(q.sort);
+  const bool desc = IsDescending(q.sort);
+  if (q.after) {
+    // Row-value comparison (SQLite >= 3.15, PostgreSQL): strictly after the last item seen.
+    sql += " AND (";
+    sql += key;
+    sql += ", p.id) ";
+    sql += desc ? "<" : ">";
+    sql += " (";
+    sql += q.sort == SortOrder::kNameAsc ? next(q.after->text_key) : next(q.after->int_key);
+    sql += ", " + next(q.after->id) + ")";
+  }
+  sql += " ORDER BY ";
+  sql += key;
+  sql += desc ? " DESC, p.id DESC" : " ASC, p.id ASC";
+  sql += " LIMIT " + next(q.limit + 1);
+  auto rows = tx.Query(sql, std::move(params));
+  if (!rows) return rows.error();
+  std::vector<Product> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) out.push_back(FromRow(r));
+  return out;
+}
+
+Result<std::vector<CategoryCount>> SqlProductRepository::Categories(db::Tx& tx) {
+  auto rows = tx.Query(kCategories);
+  if (!rows) return rows.error();
+  std::vector<CategoryCount> out;
+  for (const auto& r : *rows) out.push_back({r.Text(0), r.Int(1)});
+  return out;
+}
+
+Result<std::int64_t> SqlProductRepository::CountLive(db::Tx& tx) {
+  auto row = tx.QueryOne(kCountLive);
+  if (!row) return row.error();
+  return *row ? (*row)->Int(0) : 0;
+}
+
+}  // namespace shop::product::infra

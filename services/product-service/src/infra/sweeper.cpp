@@ -1,0 +1,35 @@
+#include "infra/sweeper.hpp"
+
+#include <chrono>
+
+namespace shop::product::infra {
+
+void ReservationSweeper::Start() {
+  std::lock_guard lock(mu_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void ReservationSweeper::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ReservationSweeper::Loop() {
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stop_; });
+    if (stop_) break;
+    lock.unlock();
+    // A failed sweep (database busy) is simply retried on the next tick.
+    (void)inventory_.SweepExpired();
+    lock.lock();
+  }
+}
+
+}  // namespace shop::product::infra
