@@ -78,8 +78,12 @@ std::optional<Target> Resolve(const RouteTable& table, std::string_view path) {
     const auto slash = rest.find('/');
     if (slash != std::string_view::npos && slash + 1 < rest.size()) {
       const auto first = rest.substr(0, slash);
+      const auto tail = rest.substr(slash + 1);
       for (const auto& s : table.seed) {
-        if (s.first == first) return Target{s.second, "/api/v1/" + std::string(rest.substr(slash + 1))};
+        if (s.first != first) continue;
+        // /{service}/health and /{service}/ready reach that service's own probes.
+        if (tail == "health" || tail == "ready") return Target{s.second, "/" + std::string(tail)};
+        return Target{s.second, "/api/v1/" + std::string(tail)};
       }
     }
   }

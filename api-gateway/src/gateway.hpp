@@ -36,7 +36,8 @@ RouteTable DefaultRoutes();
 Result<void> ApplyOverrides(RouteTable& table, std::string_view spec);
 
 // The service for a path and the path to send it ("/products/products/7" -> product-service,
-// "/api/v1/products/7"). nullopt when no route matches.
+// "/api/v1/products/7"); /{service}/health and /{service}/ready reach that service's own probes.
+// nullopt when no route matches.
 struct Target {
   std::string service;
   std::string path;

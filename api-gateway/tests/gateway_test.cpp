@@ -87,6 +87,11 @@ TEST(GatewayRoutesTest, SeedStyleRoutesRewriteToApiV1) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->service, "user-service");
   EXPECT_EQ(r->path, "/api/v1/auth/login");
+  r = Resolve(t, "/orders/health");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->service, "order-service");
+  EXPECT_EQ(r->path, "/health");
+  EXPECT_EQ(Resolve(t, "/payments/ready")->path, "/ready");
   EXPECT_FALSE(Resolve(t, "/unknown/things"));
   EXPECT_FALSE(Resolve(t, "/orders/"));
 }

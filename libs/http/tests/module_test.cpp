@@ -24,14 +24,14 @@ Request Make(Method m, std::string target, std::string request_id = "rid-1") {
   return r;
 }
 
-Response Run(Module& module, Request& req) { return testing::RunAwait(module.Dispatch(req)); }
+Response Dispatch(Module& module, Request& req) { return testing::RunAwait(module.Dispatch(req)); }
 
 boost::json::object BodyOf(const Response& r) { return boost::json::parse(r.body).as_object(); }
 
 TEST(ModuleTest, UnknownPathIs404Problem) {
   Module module("test-404", 2);
   auto req = Make(Method::kGet, "/nope");
-  auto resp = Run(module, req);
+  auto resp = Dispatch(module, req);
   EXPECT_EQ(resp.status, 404);
   EXPECT_EQ(resp.headers.Get("Content-Type"), "application/problem+json");
   EXPECT_EQ(BodyOf(resp).at("request_id").as_string(), "rid-1");
@@ -42,7 +42,7 @@ TEST(ModuleTest, WrongMethodIs405WithAllow) {
   module.router().Get("/items/{id}", [](Request&) { return Response::Json(200, "{}"); });
   module.router().Delete("/items/{id}", [](Request&) { return Response::NoContent(); });
   auto req = Make(Method::kPost, "/items/1");
-  auto resp = Run(module, req);
+  auto resp = Dispatch(module, req);
   EXPECT_EQ(resp.status, 405);
   EXPECT_EQ(resp.headers.Get("Allow"), "GET, HEAD, DELETE");
 }
@@ -55,7 +55,7 @@ TEST(ModuleTest, BlockingHandlerRunsOnPoolThreadNotTheCallers) {
     return Response::Json(200, "{}");
   });
   auto req = Make(Method::kGet, "/where");
-  auto resp = Run(module, req);
+  auto resp = Dispatch(module, req);
   EXPECT_EQ(resp.status, 200);
   EXPECT_NE(handler_thread, std::thread::id{});
   EXPECT_NE(handler_thread, std::this_thread::get_id());
@@ -67,7 +67,7 @@ TEST(ModuleTest, HandlerSeesParamsAndRouteTemplate) {
     return Response::Text(200, std::string(r.Param("id")) + "|" + r.route);
   });
   auto req = Make(Method::kGet, "/products/p-7?x=1");
-  auto resp = Run(module, req);
+  auto resp = Dispatch(module, req);
   EXPECT_EQ(resp.body, "p-7|/products/{id}");
   EXPECT_EQ(req.route, "/products/{id}");
 }
@@ -80,7 +80,7 @@ TEST(ModuleTest, AsyncHandlerIsAwaitedOnTheCallersThread) {
     co_return Response::Text(200, "async");
   });
   auto req = Make(Method::kGet, "/a");
-  EXPECT_EQ(Run(module, req).body, "async");
+  EXPECT_EQ(Dispatch(module, req).body, "async");
   EXPECT_EQ(handler_thread, std::this_thread::get_id());
 }
 
@@ -91,7 +91,7 @@ TEST(ModuleTest, ExceptionBecomes500WithRequestIdAndIsLoggedWithoutDetailLeak) {
   log::SetWriterForTesting([&](std::string_view l) { lines.emplace_back(l); });
   auto req = Make(Method::kPost, "/boom", "rid-boom");
   req.body = R"({"password":"hunter2"})";
-  auto resp = Run(module, req);
+  auto resp = Dispatch(module, req);
   log::SetWriterForTesting({});
   EXPECT_EQ(resp.status, 500);
   EXPECT_EQ(resp.body.find("secret internals"), std::string::npos);
@@ -109,7 +109,7 @@ TEST(ModuleTest, ErrorExceptionMapsToItsProblem) {
     return Response::Text(200, std::to_string(r.value()));
   });
   auto req = Make(Method::kGet, "/missing");
-  auto resp = Run(module, req);
+  auto resp = Dispatch(module, req);
   EXPECT_EQ(resp.status, 404);
   EXPECT_EQ(BodyOf(resp).at("detail").as_string(), "no such thing");
 }
@@ -119,10 +119,10 @@ TEST(ModuleTest, MetricsAreCountedByRouteTemplate) {
   module.router().Get("/orders/{id}", [](Request&) { return Response::Json(200, "{}"); });
   for (auto target : {"/orders/1", "/orders/2", "/orders/3"}) {
     auto req = Make(Method::kGet, target);
-    Run(module, req);
+    Dispatch(module, req);
   }
   auto miss = Make(Method::kGet, "/elsewhere");
-  Run(module, miss);
+  Dispatch(module, miss);
   const metrics::Labels ok{{"service", "test-metrics"}, {"method", "GET"}, {"route", "/orders/{id}"}, {"status", "200"}};
   EXPECT_EQ(metrics::Value("http_requests_total", ok), 3);
   const metrics::Labels unmatched{
@@ -137,23 +137,23 @@ TEST(ModuleTest, OperationsEndpoints) {
   Module module("ops-service", 2);
   module.MountOperations();
   auto health = Make(Method::kGet, "/health");
-  auto resp = Run(module, health);
+  auto resp = Dispatch(module, health);
   EXPECT_EQ(resp.status, 200);
   EXPECT_EQ(BodyOf(resp), (boost::json::object{{"status", "healthy"}, {"service", "ops-service"}}));
 
   auto ready = Make(Method::kGet, "/ready");
-  resp = Run(module, ready);
+  resp = Dispatch(module, ready);
   EXPECT_EQ(resp.status, 200);
   EXPECT_EQ(BodyOf(resp).at("status").as_string(), "ready");
 
   module.SetReadinessProbe([] { return false; });
   auto not_ready = Make(Method::kGet, "/ready");
-  resp = Run(module, not_ready);
+  resp = Dispatch(module, not_ready);
   EXPECT_EQ(resp.status, 503);
   EXPECT_TRUE(resp.headers.Get("Retry-After"));
 
   auto m = Make(Method::kGet, "/metrics");
-  resp = Run(module, m);
+  resp = Dispatch(module, m);
   EXPECT_EQ(resp.status, 200);
   EXPECT_TRUE(resp.headers.Get("Content-Type")->starts_with("text/plain; version=0.0.4"));
   EXPECT_NE(resp.body.find("http_requests_total{service=\"ops-service\""), std::string::npos);
@@ -164,7 +164,7 @@ TEST(ModuleTest, HeadIsServedByGetRoute) {
   Module module("test-head", 2);
   module.router().Get("/x", [](Request&) { return Response::Text(200, "body"); });
   auto req = Make(Method::kHead, "/x");
-  EXPECT_EQ(Run(module, req).status, 200);
+  EXPECT_EQ(Dispatch(module, req).status, 200);
 }
 
 TEST(ModuleTest, StopWaitsForQueuedWork) {

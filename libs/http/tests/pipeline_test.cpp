@@ -37,7 +37,7 @@ Handler EchoApp(RequestContext* seen) {
   };
 }
 
-Response Run(const Pipeline& p, Request& req) { return testing::RunAwait(p.Handle(req)); }
+Response Handle(const Pipeline& p, Request& req) { return testing::RunAwait(p.Handle(req)); }
 
 class PipelineTest : public ::testing::Test {
  protected:
@@ -53,7 +53,7 @@ TEST_F(PipelineTest, EchoesASaneRequestId) {
   Pipeline p({"svc"}, EchoApp(&seen));
   auto req = Make(Method::kGet, "/echo");
   req.headers.Add("X-Request-Id", "abc-123_X.y");
-  auto resp = Run(p, req);
+  auto resp = Handle(p, req);
   EXPECT_EQ(resp.headers.Get("X-Request-Id"), "abc-123_X.y");
   EXPECT_EQ(seen.request_id, "abc-123_X.y");
 }
@@ -61,12 +61,12 @@ TEST_F(PipelineTest, EchoesASaneRequestId) {
 TEST_F(PipelineTest, GeneratesRequestIdWhenMissing) {
   Pipeline p({"svc"}, EchoApp(nullptr));
   auto req = Make(Method::kGet, "/echo");
-  auto resp = Run(p, req);
+  auto resp = Handle(p, req);
   auto id = resp.headers.Get("X-Request-Id");
   ASSERT_TRUE(id);
   EXPECT_FALSE(id->empty());
   auto other = Make(Method::kGet, "/echo");
-  EXPECT_NE(Run(p, other).headers.Get("X-Request-Id"), id);
+  EXPECT_NE(Handle(p, other).headers.Get("X-Request-Id"), id);
 }
 
 TEST_F(PipelineTest, ReplacesAnInsaneRequestId) {
@@ -75,13 +75,13 @@ TEST_F(PipelineTest, ReplacesAnInsaneRequestId) {
                           std::string("new\nline")}) {
     auto req = Make(Method::kGet, "/echo");
     req.headers.Add("X-Request-Id", bad);
-    auto resp = Run(p, req);
+    auto resp = Handle(p, req);
     EXPECT_NE(resp.headers.Get("X-Request-Id"), bad);
     EXPECT_FALSE(resp.headers.Get("X-Request-Id")->empty());
   }
   auto req = Make(Method::kGet, "/echo");
   req.headers.Add("X-Request-Id", std::string(128, 'a'));
-  EXPECT_EQ(Run(p, req).headers.Get("X-Request-Id"), std::string(128, 'a'));
+  EXPECT_EQ(Handle(p, req).headers.Get("X-Request-Id"), std::string(128, 'a'));
 }
 
 TEST_F(PipelineTest, ContinuesAValidTraceWithANewSpan) {
@@ -89,7 +89,7 @@ TEST_F(PipelineTest, ContinuesAValidTraceWithANewSpan) {
   Pipeline p({"svc"}, EchoApp(&seen));
   auto req = Make(Method::kGet, "/echo");
   req.headers.Add("traceparent", "00-" + std::string(kTrace) + "-" + std::string(kParent) + "-01");
-  auto resp = Run(p, req);
+  auto resp = Handle(p, req);
   EXPECT_EQ(seen.trace_id, kTrace);
   EXPECT_TRUE(IsLowerHex(seen.span_id, 16));
   EXPECT_NE(seen.span_id, kParent);
@@ -112,7 +112,7 @@ TEST_F(PipelineTest, StartsANewTraceForMissingOrMalformedTraceparent) {
     Pipeline p({"svc"}, EchoApp(&seen));
     auto req = Make(Method::kGet, "/echo");
     if (!tp.empty()) req.headers.Add("traceparent", tp);
-    auto resp = Run(p, req);
+    auto resp = Handle(p, req);
     EXPECT_TRUE(IsLowerHex(seen.trace_id, 32));
     EXPECT_NE(seen.trace_id, kTrace);
     EXPECT_TRUE(IsLowerHex(seen.span_id, 16));
@@ -129,7 +129,7 @@ TEST_F(PipelineTest, AnswersCorsPreflightWithoutCallingTheApp) {
   auto req = Make(Method::kOptions, "/api/v1/orders");
   req.headers.Add("Origin", "https://shop.example");
   req.headers.Add("Access-Control-Request-Method", "POST");
-  auto resp = Run(p, req);
+  auto resp = Handle(p, req);
   EXPECT_FALSE(called);
   EXPECT_EQ(resp.status, 204);
   EXPECT_EQ(resp.headers.Get("Access-Control-Allow-Origin"), "*");
@@ -146,7 +146,7 @@ TEST_F(PipelineTest, OptionsWithoutPreflightHeadersReachesTheApp) {
     co_return Response::NoContent();
   });
   auto req = Make(Method::kOptions, "/x");
-  Run(p, req);
+  Handle(p, req);
   EXPECT_TRUE(called);
 }
 
@@ -154,13 +154,13 @@ TEST_F(PipelineTest, SimpleCorsRequestGetsAllowOriginAndVary) {
   Pipeline p({"svc"}, EchoApp(nullptr));
   auto req = Make(Method::kGet, "/echo");
   req.headers.Add("Origin", "https://shop.example");
-  auto resp = Run(p, req);
+  auto resp = Handle(p, req);
   EXPECT_EQ(resp.headers.Get("Access-Control-Allow-Origin"), "*");
   EXPECT_EQ(resp.headers.Get("Vary"), "Origin");
   EXPECT_NE(resp.headers.Get("Access-Control-Expose-Headers")->find("X-Request-Id"), std::string::npos);
 
   auto no_origin = Make(Method::kGet, "/echo");
-  EXPECT_FALSE(Run(p, no_origin).headers.Get("Access-Control-Allow-Origin"));
+  EXPECT_FALSE(Handle(p, no_origin).headers.Get("Access-Control-Allow-Origin"));
 }
 
 TEST_F(PipelineTest, CorsAllowListEchoesOnlyListedOrigins) {
@@ -169,10 +169,10 @@ TEST_F(PipelineTest, CorsAllowListEchoesOnlyListedOrigins) {
   Pipeline p(opts, EchoApp(nullptr));
   auto ok = Make(Method::kGet, "/echo");
   ok.headers.Add("Origin", "https://b.example");
-  EXPECT_EQ(Run(p, ok).headers.Get("Access-Control-Allow-Origin"), "https://b.example");
+  EXPECT_EQ(Handle(p, ok).headers.Get("Access-Control-Allow-Origin"), "https://b.example");
   auto other = Make(Method::kGet, "/echo");
   other.headers.Add("Origin", "https://evil.example");
-  EXPECT_FALSE(Run(p, other).headers.Get("Access-Control-Allow-Origin"));
+  EXPECT_FALSE(Handle(p, other).headers.Get("Access-Control-Allow-Origin"));
 }
 
 TEST_F(PipelineTest, DisabledCorsAddsNothing) {
@@ -182,7 +182,7 @@ TEST_F(PipelineTest, DisabledCorsAddsNothing) {
   auto req = Make(Method::kOptions, "/echo");
   req.headers.Add("Origin", "https://shop.example");
   req.headers.Add("Access-Control-Request-Method", "POST");
-  auto resp = Run(p, req);
+  auto resp = Handle(p, req);
   EXPECT_EQ(resp.status, 200);  // reached the app
   EXPECT_FALSE(resp.headers.Get("Access-Control-Allow-Origin"));
 }
@@ -194,7 +194,7 @@ TEST_F(PipelineTest, ExceptionEscapingTheAppBecomes500Problem) {
   });
   auto req = Make(Method::kGet, "/x");
   req.headers.Add("X-Request-Id", "rid-55");
-  auto resp = Run(p, req);
+  auto resp = Handle(p, req);
   EXPECT_EQ(resp.status, 500);
   EXPECT_EQ(resp.headers.Get("Content-Type"), "application/problem+json");
   EXPECT_EQ(resp.body.find("hunter2"), std::string::npos);
@@ -206,7 +206,7 @@ TEST_F(PipelineTest, WritesOneJsonAccessLogLine) {
   Pipeline p({"svc"}, EchoApp(nullptr));
   auto req = Make(Method::kGet, "/echo?secret=1");
   req.headers.Add("X-Request-Id", "rid-log");
-  Run(p, req);
+  Handle(p, req);
   ASSERT_EQ(lines.size(), 1u);
   auto line = boost::json::parse(lines[0]).as_object();
   EXPECT_EQ(line.at("level").as_string(), "info");
@@ -227,7 +227,7 @@ TEST_F(PipelineTest, InFlightGaugeReturnsToZero) {
     co_return Response::NoContent();
   });
   auto req = Make(Method::kGet, "/x");
-  Run(p, req);
+  Handle(p, req);
   EXPECT_EQ(during, 1);
   EXPECT_EQ(metrics::Value("http_requests_in_flight", {{"service", "gauge-svc"}}), 0);
 }
