@@ -76,3 +76,36 @@ TEST(DatabaseConcurrencyTest, TwoHandlesOnOneFileShareData) {
 
 }  // namespace
 }  // namespace shop::db
+
+namespace shop::db {
+namespace {
+
+TEST(DatabaseConcurrencyTest, WriteLockHeldTooLongIsUnavailable) {
+  TempDb tmp;
+  auto a = tmp.Open();
+  auto b = tmp.Open();
+  ASSERT_TRUE(a->ExecScript("CREATE TABLE t(v INTEGER)"));
+  std::promise<void> locked;
+  std::atomic<bool> done{false};
+  std::thread holder([&] {
+    (void)a->Write([&](Tx& tx) -> Result<void> {
+      (void)tx.Exec("INSERT INTO t VALUES (1)");
+      locked.set_value();
+      while (!done) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      return Ok();
+    });
+  });
+  locked.get_future().wait();
+  const auto start = std::chrono::steady_clock::now();
+  auto r = Exec(*b, "INSERT INTO t VALUES (2)");
+  const auto waited = std::chrono::steady_clock::now() - start;
+  done = true;
+  holder.join();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::kUnavailable);
+  EXPECT_GE(waited, std::chrono::seconds(4));  // it waited for the lock instead of failing at once
+  EXPECT_EQ(ScalarInt(*b, "SELECT COUNT(*) FROM t"), 1);
+}
+
+}  // namespace
+}  // namespace shop::db

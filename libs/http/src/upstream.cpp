@@ -19,7 +19,12 @@ InProcessUpstream::InProcessUpstream(Module& module, boost::asio::any_io_executo
 
 Task<Response> InProcessUpstream::Send(Request req) {
   // `req` is this call's own copy; the callee sees the caller's request id and trace, with a new
-  // span for this hop, exactly as if the request had crossed a socket.
+  // span for this hop, exactly as if the request had crossed a socket. A request built by hand
+  // (ctx set, headers not) carries its ctx across too.
+  if (!req.headers.Get("X-Request-Id") && !req.ctx.request_id.empty())
+    req.headers.Set("X-Request-Id", req.ctx.request_id);
+  if (!req.headers.Get("traceparent") && !req.ctx.trace_id.empty() && !req.ctx.span_id.empty())
+    req.headers.Set("traceparent", req.ctx.Traceparent());
   AssignContext(req);
   co_return co_await module_.Dispatch(req);
 }

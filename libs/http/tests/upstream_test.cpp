@@ -53,6 +53,16 @@ TEST_F(InProcessUpstreamTest, SendDispatchesIntoTheModuleWithTheCallersContext) 
   EXPECT_EQ(parts.find("00f067aa0ba902b7"), std::string::npos);  // the hop gets its own span
 }
 
+TEST_F(InProcessUpstreamTest, HandBuiltRequestCarriesItsContext) {
+  boost::asio::io_context io;
+  InProcessUpstream up(module, io.get_executor());
+  Request req;
+  req.SetTarget("/echo/5");
+  req.ctx = ctx;
+  auto resp = testing::RunAwait(up.Send(req));
+  EXPECT_TRUE(resp.body.starts_with("5|rid-up|4bf92f3577b34da6a3ce929d0e0e4736|"));
+}
+
 TEST_F(InProcessUpstreamTest, SendBlockingWaitsForTheAnswer) {
   boost::asio::io_context io;
   auto guard = boost::asio::make_work_guard(io);

@@ -202,7 +202,7 @@ void Server::WaitForSignal() {
   net::io_context ioc(1);
   {
     std::lock_guard lock(impl_->signal_mutex);
-    if (impl_->stopped) return;
+    if (impl_->state.stopping.load()) return;
     impl_->signal_ioc = &ioc;
   }
   net::signal_set signals(ioc, SIGINT, SIGTERM);

@@ -120,6 +120,19 @@ BeastResponse ToBeast(Response&& res, unsigned version, bool head, bool keep_ali
   return out;
 }
 
+// Counts a request from the end of its read to the end of its response (active_requests()), even
+// when a stopped io_context destroys the session mid-request.
+class InFlight {
+ public:
+  explicit InFlight(std::atomic<std::size_t>& counter) : counter_(counter) { counter_.fetch_add(1); }
+  ~InFlight() { counter_.fetch_sub(1); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  std::atomic<std::size_t>& counter_;
+};
+
 class Session {
  public:
   Session(std::shared_ptr<Connection> conn, ServerState& state) : conn_(std::move(conn)), state_(state) {
@@ -131,13 +144,17 @@ class Session {
   net::awaitable<void> Run() {
     const auto& opt = state_.options;
     for (;;) {
-      if (buffer_.size() == 0 && !co_await WaitForFirstByte()) break;  // idle close, EOF, Stop()
+      if (buffer_.size() == 0) {
+        const bool more = co_await WaitForFirstByte();
+        if (!more) break;  // idle close, EOF, Stop()
+      }
       conn_->phase = Phase::kReading;
       conn_->Arm(opt.read_timeout);
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(opt.header_limit, UINT32_MAX)));
       parser.body_limit(opt.body_limit);
-      if (auto failure = co_await ReadRequest(parser)) {
+      const std::optional<Failure> failure = co_await ReadRequest(parser);
+      if (failure) {
         co_await Fail(*failure);
         co_return;
       }
@@ -149,13 +166,15 @@ class Session {
       Request req = ToRequest(parser.release(), remote_addr_);
 
       conn_->phase = Phase::kHandling;
-      state_.active_requests.fetch_add(1);
-      Response res = co_await Handle(req);
-      keep_alive = keep_alive && !WantsClose(res) && !state_.stopping.load() && !conn_->killed();
-
-      conn_->phase = Phase::kWriting;
-      const bool written = co_await Write(ToBeast(std::move(res), version, head, keep_alive));
-      state_.active_requests.fetch_sub(1);
+      bool written = false;
+      {
+        InFlight in_flight(state_.active_requests);
+        Response res = co_await Handle(req);
+        keep_alive = keep_alive && !WantsClose(res) && !state_.stopping.load() && !conn_->killed();
+        conn_->phase = Phase::kWriting;
+        BeastResponse out = ToBeast(std::move(res), version, head, keep_alive);
+        written = co_await Write(out);
+      }
       if (!written) break;
       if (!keep_alive) {
         co_await CloseLingering();
@@ -206,7 +225,7 @@ class Session {
     }
   }
 
-  net::awaitable<bool> Write(BeastResponse res) {
+  net::awaitable<bool> Write(BeastResponse& res) {
     conn_->Arm(state_.options.write_timeout);
     auto [ec, n] = co_await bhttp::async_write(conn_->socket(), res, kAsTuple);
     conn_->Disarm();
@@ -221,7 +240,9 @@ class Session {
       co_return;
     }
     conn_->phase = Phase::kWriting;
-    if (co_await Write(ToBeast(Problem(failure.status, failure.detail), 11, false, false))) co_await CloseLingering();
+    BeastResponse out = ToBeast(Problem(failure.status, failure.detail), 11, false, false);
+    const bool written = co_await Write(out);
+    if (written) co_await CloseLingering();
     Close();
   }
 

@@ -111,6 +111,17 @@ Family& FamilyLocked(Registry& r, std::string_view name, Kind default_kind) {
   return it->second;
 }
 
+void Record(Histogram& h, double seconds) {
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) {
+      ++h.buckets[i];
+      break;
+    }
+  }
+  ++h.count;
+  h.sum += seconds;
+}
+
 Kind ParseKind(std::string_view type) {
   if (type == "gauge") return Kind::kGauge;
   if (type == "histogram") return Kind::kHistogram;
@@ -162,15 +173,7 @@ void Observe(std::string_view name, const Labels& labels, double seconds) {
   auto key = LabelKey(labels);
   auto& r = R();
   std::lock_guard lock(r.mu);
-  auto& h = FamilyLocked(r, name, Kind::kHistogram).histograms[std::move(key)];
-  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-    if (seconds <= kBuckets[i]) {
-      ++h.buckets[i];
-      break;
-    }
-  }
-  ++h.count;
-  h.sum += seconds;
+  Record(FamilyLocked(r, name, Kind::kHistogram).histograms[std::move(key)], seconds);
 }
 
 double Value(std::string_view name, const Labels& labels) {
@@ -226,13 +229,16 @@ void ResetForTesting() {
 
 void RecordRequest(std::string_view service, std::string_view method, std::string_view route, int status,
                    double seconds) {
-  Inc("http_requests_total", {{"service", std::string(service)},
-                              {"method", std::string(method)},
-                              {"route", std::string(route)},
-                              {"status", std::to_string(status)}});
-  Observe("http_request_duration_seconds",
-          {{"service", std::string(service)}, {"method", std::string(method)}, {"route", std::string(route)}},
-          seconds);
+  // Hot path: both series under one lock, keys built before taking it.
+  const Labels base{{"service", std::string(service)}, {"method", std::string(method)}, {"route", std::string(route)}};
+  auto duration_key = LabelKey(base);
+  auto total_key = fmt::format("{},status=\"{}\"}}", std::string_view(duration_key).substr(0, duration_key.size() - 1),
+                               status);
+  auto& r = R();
+  std::lock_guard lock(r.mu);
+  FamilyLocked(r, "http_requests_total", Kind::kCounter).values[std::move(total_key)] += 1;
+  Record(FamilyLocked(r, "http_request_duration_seconds", Kind::kHistogram).histograms[std::move(duration_key)],
+         seconds);
 }
 
 }  // namespace shop::metrics

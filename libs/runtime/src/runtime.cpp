@@ -8,6 +8,8 @@
 #include <map>
 #include <thread>
 
+#include <sys/stat.h>
+
 #include "shop/core/cursor.hpp"
 #include "shop/core/ids.hpp"
 #include "shop/core/strings.hpp"
@@ -102,10 +104,32 @@ ProcessConfig ReadProcessConfig(config::EnvReader& env, std::string_view service
 Result<void> InitProcess(const ProcessConfig& cfg) {
   log::Init(cfg.service, cfg.log_level);
   if (auto r = failpoint::Configure(cfg.failpoints); !r) return r.error();
-  if (!cfg.cursor_secret.empty()) cursor::SetKey(cfg.cursor_secret);
   std::error_code ec;
   std::filesystem::create_directories(cfg.data_dir, ec);
   if (ec) return Error::Invalid("DATA_DIR", "cannot create " + cfg.data_dir + ": " + ec.message());
+  if (!cfg.cursor_secret.empty()) {
+    cursor::SetKey(cfg.cursor_secret);
+    return Ok();
+  }
+  // No CURSOR_SECRET: keep one in DATA_DIR so that cursors survive a restart (0600, like the JWT key).
+  const auto path = std::filesystem::path(cfg.data_dir) / "cursor-secret";
+  std::string secret;
+  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+    char buf[128];
+    const auto n = std::fread(buf, 1, sizeof buf, f);
+    std::fclose(f);
+    secret.assign(buf, n);
+  }
+  if (secret.size() < 32) {
+    secret = RandomHex(32);
+    const auto old = ::umask(077);
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    ::umask(old);
+    if (!f) return Error::Invalid("DATA_DIR", "cannot write " + path.string());
+    std::fwrite(secret.data(), 1, secret.size(), f);
+    std::fclose(f);
+  }
+  cursor::SetKey(secret);
   return Ok();
 }
 

@@ -1,17 +1,27 @@
-// product-service: catalog and inventory (its own process). `product-service seed-demo` loads the
-// demo catalog into DATABASE_URL (only when it is empty) and exits.
+// product-service: catalog and inventory (its own process). `product-service seed-demo [N]` loads
+// the demo catalog (320 products, or N) into DATABASE_URL, only when it has no products, and exits.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "shop/config/env.hpp"
+#include "shop/core/strings.hpp"
 #include "shop/core/time.hpp"
 #include "wiring.hpp"
 
 namespace {
 
-int SeedDemo() {
+int SeedDemo(int argc, char** argv) {
+  int count = shop::product::kDemoCatalogSize;
+  if (argc > 2) {
+    auto n = shop::ParseInt(argv[2]);
+    if (!n || *n < 1 || *n > 10'000'000) {
+      std::fprintf(stderr, "usage: product-service seed-demo [N]   (1 <= N <= 10000000)\n");
+      return 2;
+    }
+    count = static_cast<int>(*n);
+  }
   shop::config::EnvReader env;
   const std::string url = env.DatabaseUrl("DATABASE_URL", "sqlite://product.db");
   if (auto st = env.Finish(); !st) {
@@ -23,7 +33,7 @@ int SeedDemo() {
     std::fprintf(stderr, "database: %s\n", db.error().detail.c_str());
     return 1;
   }
-  auto n = shop::product::LoadDemoCatalog(**db, shop::SystemClock::Instance());
+  auto n = shop::product::LoadDemoCatalog(**db, shop::SystemClock::Instance(), count);
   if (!n) {
     std::fprintf(stderr, "seed-demo: %s\n", n.error().detail.c_str());
     return 1;
@@ -35,7 +45,7 @@ int SeedDemo() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1 && std::string_view(argv[1]) == "seed-demo") return SeedDemo();
+  if (argc > 1 && std::string_view(argv[1]) == "seed-demo") return SeedDemo(argc, argv);
   shop::config::EnvReader env;
   auto cfg = shop::product::Config::FromEnv(env);
   if (!cfg) {

@@ -15,7 +15,7 @@ constexpr std::size_t kMaxIdLength = 64;
 std::optional<domain::ShippingAddress> ParseAddress(json::ObjectReader& parent) {
   const auto* obj = parent.Object("shipping_address", true);
   if (!obj) return std::nullopt;
-  json::ObjectReader r(*obj, "shipping_address.");
+  json::ObjectReader r(*obj, "shipping_address");
   domain::ShippingAddress a;
   auto name = r.String("name", true, 1, domain::kMaxAddressField);
   auto line1 = r.String("line1", true, 1, domain::kMaxAddressField);
@@ -47,7 +47,7 @@ std::vector<domain::RequestedLine> ParseItems(json::ObjectReader& parent, const 
       parent.AddTypeError(field, "object");
       continue;
     }
-    json::ObjectReader r(items[i].as_object(), field + ".");
+    json::ObjectReader r(items[i].as_object(), field);
     auto product = r.String("product_id", true, 1, kMaxIdLength);
     auto quantity = r.Int("quantity", true, domain::kMinQuantity, domain::kMaxQuantity);
     parent.Absorb(r);

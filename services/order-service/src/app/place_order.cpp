@@ -88,11 +88,12 @@ Result<PlaceOutcome> OrderService::Place(const Actor& actor, const PlaceOrderCom
     auto priced = Price(*merged, ctx);
     if (!priced) {
       // Name the request field of each unknown product.
-      for (auto& f : priced.error().fields) {
+      Error e = priced.error();
+      for (auto& f : e.fields) {
         f.message = "unknown product " + f.field;
         f.field = FieldOf(cmd, f.field);
       }
-      return priced.error();
+      return e;
     }
     auto order = domain::Order::Create(NewId(), actor.user_id, std::move(*priced), cmd.shipping_address,
                                        d_.clock.NowMs());

@@ -66,9 +66,42 @@ struct Lcg {
   }
 };
 
+// The i-th demo product: 40 per category (8 items x 5 brands); past 320 the same templates
+// come back as later "generations" with their own SKUs, so any count stays unique.
+Product DemoProduct(int i, Lcg& rng, UnixMillis created_at) {
+  const int per_gen = static_cast<int>(kCategories.size() * 8 * kBrands.size());
+  const int gen = i / per_gen;
+  const int k = i % per_gen;
+  const auto& cat = kCategories[static_cast<std::size_t>(k / 40)];
+  const auto item = static_cast<std::size_t>((k / 5) % 8);
+  const auto b = static_cast<std::size_t>(k % 5);
+  Product p;
+  p.id = NewId();
+  p.fields.sku = std::string(cat.code) + "-" + std::string(kBrands[b]).substr(0, 3) + "-" +
+                 std::to_string(1000 + item * 10 + b);
+  if (gen > 0) p.fields.sku += "-G" + std::to_string(gen + 1);
+  for (char& c : p.fields.sku) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  p.fields.name = std::string(kBrands[b]) + " " + std::string(cat.items[item]);
+  if (gen > 0) p.fields.name += " Gen " + std::to_string(gen + 1);
+  p.fields.description = std::string(cat.items[item]) + " by " + std::string(kBrands[b]) + ". " + std::string(cat.blurb);
+  // Prices end in 99 and spread around the category's base price.
+  const auto spread = static_cast<std::int64_t>(rng.Next() % 40);
+  p.fields.price_cents = (cat.base_cents / 100 + spread + static_cast<std::int64_t>(item) * 3) * 100 + 99;
+  p.fields.currency = "USD";
+  p.fields.category = std::string(cat.name);
+  p.created_at = p.updated_at = created_at;
+  // Most products are in stock; every eleventh may be sold out.
+  p.stock_available = static_cast<std::int64_t>(rng.Next() % 200) + (i % 11 == 0 ? 0 : 5);
+  return p;
+}
+
 }  // namespace
 
-Result<int> LoadDemoCatalog(db::Database& db, const Clock& clock) {
+Result<int> LoadDemoCatalog(db::Database& db, const Clock& clock) { return LoadDemoCatalog(db, clock, kDemoCatalogSize); }
+
+Result<int> LoadDemoCatalog(db::Database& db, const Clock& clock, int count) {
   infra::SqlProductRepository products;
   infra::SqlInventoryRepository inventory;
   return db.Write([&](db::Tx& tx) -> Result<int> {
@@ -76,38 +109,14 @@ Result<int> LoadDemoCatalog(db::Database& db, const Clock& clock) {
     if (!live) return live.error();
     if (*live > 0) return 0;
     Lcg rng;
-    const int total = static_cast<int>(kCategories.size() * 8 * kBrands.size());
-    const UnixMillis start = clock.NowMs() - static_cast<UnixMillis>(total) * 60'000;
-    int n = 0;
-    for (const auto& cat : kCategories) {
-      for (std::size_t item = 0; item < cat.items.size(); ++item) {
-        for (std::size_t b = 0; b < kBrands.size(); ++b) {
-          Product p;
-          p.id = NewId();
-          p.fields.sku = std::string(cat.code) + "-" + std::string(kBrands[b]).substr(0, 3) + "-" +
-                         std::to_string(1000 + item * 10 + b);
-          for (char& c : p.fields.sku) {
-            if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-          }
-          p.fields.name = std::string(kBrands[b]) + " " + std::string(cat.items[item]);
-          p.fields.description = std::string(cat.items[item]) + " by " + std::string(kBrands[b]) + ". " +
-                                 std::string(cat.blurb);
-          // Prices end in 99 and spread around the category's base price.
-          const auto spread = static_cast<std::int64_t>(rng.Next() % 40);
-          p.fields.price_cents = (cat.base_cents / 100 + spread + static_cast<std::int64_t>(item) * 3) * 100 + 99;
-          p.fields.currency = "USD";
-          p.fields.category = std::string(cat.name);
-          p.created_at = p.updated_at = start + static_cast<UnixMillis>(n) * 60'000;
-          const auto stock = static_cast<std::int64_t>(rng.Next() % 200) + (n % 11 == 0 ? 0 : 5);
-          if (auto r = products.Insert(tx, p); !r) return r.error();
-          if (auto r = inventory.Create(tx, p.id, stock, p.created_at); !r) return r.error();
-          p.stock_available = stock;
-          if (auto r = AppendProductEvent(tx, "ProductCreated", p, clock); !r) return r.error();
-          ++n;
-        }
-      }
+    const UnixMillis start = clock.NowMs() - static_cast<UnixMillis>(count) * 1000;
+    for (int i = 0; i < count; ++i) {
+      Product p = DemoProduct(i, rng, start + static_cast<UnixMillis>(i) * 1000);
+      if (auto r = products.Insert(tx, p); !r) return r.error();
+      if (auto r = inventory.Create(tx, p.id, p.stock_available, p.created_at); !r) return r.error();
+      if (auto r = AppendProductEvent(tx, "ProductCreated", p, clock); !r) return r.error();
     }
-    return n;
+    return count;
   });
 }
 

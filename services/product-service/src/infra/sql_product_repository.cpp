@@ -67,10 +67,15 @@ std::string Fts5Query(std::string_view text) {
     while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
     std::size_t j = i;
     while (j < text.size() && !(text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r')) ++j;
-    if (j > i) {
+    const auto term = text.substr(i, j - i);
+    bool searchable = false;  // a term of only punctuation has no tokens to match
+    for (unsigned char c : term) {
+      if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80) searchable = true;
+    }
+    if (searchable) {
       if (!out.empty()) out += ' ';
       out += '"';
-      for (char c : text.substr(i, j - i)) {
+      for (char c : term) {
         if (c == '"') out += '"';  // FTS5 string escape: a double quote is doubled
         out += c;
       }
@@ -116,7 +121,8 @@ Result<std::vector<Product>> SqlProductRepository::List(db::Tx& tx, const ListQu
   };
   if (q.q) {
     const std::string fts = Fts5Query(*q.q);
-    if (!fts.empty()) sql += " AND p.seq IN (SELECT rowid FROM products_fts WHERE products_fts MATCH " + next(fts) + ")";
+    if (fts.empty()) return std::vector<Product>{};  // searched for nothing searchable
+    sql += " AND p.seq IN (SELECT rowid FROM products_fts WHERE products_fts MATCH " + next(fts) + ")";
   }
   if (q.category) sql += " AND p.category = " + next(*q.category);
   if (q.min_price) sql += " AND p.price_cents >= " + next(*q.min_price);

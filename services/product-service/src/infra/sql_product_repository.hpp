@@ -17,7 +17,7 @@ class SqlProductRepository final : public ProductRepository {
   Result<std::int64_t> CountLive(db::Tx& tx) override;
 };
 
-// The user's search text as an FTS5 query: every whitespace-separated term becomes a quoted
+// The user's search text as an FTS5 query: every whitespace-separated term with a letter or digit becomes a quoted
 // prefix phrase ("ter""m"*), all terms must match. Empty when there is no term.
 std::string Fts5Query(std::string_view text);
 

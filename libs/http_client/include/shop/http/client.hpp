@@ -25,7 +25,12 @@ struct ClientOptions {
   std::size_t max_response_body = 8 * 1024 * 1024;
 };
 
-// Send() may be called from any thread; connections are kept per I/O executor.
+// Send() may be called from any thread or executor: each connection is bound to its own strand of
+// `ex`, the exchange runs there and the caller resumes on its own executor; the pool is one
+// mutex-protected structure. `ex` must outlive the upstream. A kept-alive connection found closed
+// by the server before any byte of the response arrived is retried once on a fresh connection
+// (whatever the method: the server had not read the request). Throws std::invalid_argument when
+// base_url is not "http://host[:port]".
 std::unique_ptr<Upstream> MakeHttpUpstream(boost::asio::any_io_executor ex, ClientOptions options);
 
 // Pool statistics, for tests and /metrics.

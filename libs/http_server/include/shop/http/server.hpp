@@ -9,8 +9,13 @@
 // Transfer-Encoding other than exactly "chunked", TE together with Content-Length, or differing
 // Content-Lengths -> 400 and the connection is closed).
 //
-// Stop() is graceful: stop accepting, let in-flight requests finish (bounded by drain_timeout),
-// close idle keep-alive connections, then return.
+// Stop() is graceful: stop accepting, close idle keep-alive connections at once, let in-flight
+// requests finish (answered with Connection: close; bounded by drain_timeout, after which the
+// remaining connections are cut), then stop the io_contexts and join their threads.
+//
+// Lifetimes: a handler still running on another executor (a Module's worker pool) when the drain
+// ends resumes into a stopped io_context; stop such pools after Stop() and before ~Server. Objects
+// bound to executor() (an Upstream's connections) must be destroyed before the Server.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -50,10 +55,12 @@ class Server {
   std::uint16_t port() const;
   // An executor of one of the server's I/O threads (for clients that live with the server).
   boost::asio::any_io_executor executor();
-  // Graceful stop (see above); idempotent; returns when every I/O thread has exited.
+  // Graceful stop (see above); idempotent and thread-safe; returns when every I/O thread has
+  // exited. Never call it from one of the server's I/O threads (it joins them).
   void Stop();
-  // Blocks until SIGINT or SIGTERM, then calls Stop().
+  // Blocks until SIGINT or SIGTERM (or until Stop() is called elsewhere), then calls Stop().
   void WaitForSignal();
+  // Requests read and not yet answered.
   std::size_t active_requests() const;
 
  private:
