@@ -11,6 +11,8 @@ PACKAGES=(
   libsqlite3-dev libsodium-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
   # tests
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl
+  # checks of the deployment files (`docker compose config` needs no engine)
+  docker-compose
 )
 if [[ "${1:-}" == "--bench" ]]; then
   PACKAGES+=(wrk nginx-light)

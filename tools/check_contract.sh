@@ -8,7 +8,8 @@
 # Every `METHOD /path` written in the contract (backquoted, e.g. `GET /api/v1/users/{id}`, also
 # `PUT`/`PATCH /api/v1/products/{id}` and paths with a query string) must be an operation of the
 # OpenAPI file. Path parameter names are not compared ({id} matches {product_id}); query strings
-# are ignored. Exit 0 when all are present, 1 listing the missing ones, 2 on a usage error.
+# are ignored. Every event named in the contract's "Events" section must have a `<Name>Event`
+# schema. Exit 0 when all are present, 1 listing the missing ones, 2 on a usage error.
 # Needs only bash, grep, sed, awk and sort.
 set -euo pipefail
 
@@ -50,10 +51,20 @@ have="$(awk '
   }' "$openapi" | normalise | sort -u)"
 
 missing="$(comm -23 <(printf '%s\n' "$wanted") <(printf '%s\n' "$have"))"
+
+# Every event named in the contract's "Events" section (`UserCreated`, ...) must have a schema
+# `<Name>Event` in components/schemas.
+events="$(awk '/^## /{ on = ($0 ~ /^## Events/) } on' "$contract" | grep -oE '`[A-Z][a-z]+[A-Z][A-Za-z]+`' | tr -d '`' | sort -u || true)"
+for e in $events; do
+  if ! grep -Eq "^    ${e}Event:" "$openapi"; then
+    missing+="${missing:+$'\n'}event schema ${e}Event"
+  fi
+done
+count_events="$(printf '%s' "$events" | grep -c . || true)"
 count="$(printf '%s\n' "$wanted" | wc -l)"
 if [[ -n "$missing" ]]; then
-  echo "check_contract: FAILED: $openapi lacks these operations of $contract:"
+  echo "check_contract: FAILED: $openapi lacks these items of $contract:"
   sed 's/^/  /' <<<"$missing"
   exit 1
 fi
-echo "check_contract: OK: all $count operations of $(basename "$contract") are in $(basename "$openapi")"
+echo "check_contract: OK: all $count operations and $count_events event schemas of $(basename "$contract") are in $(basename "$openapi")"

@@ -90,7 +90,8 @@ split_docs() {
 doc_has() {
   local line
   line="$(grep -E "^$1 $2	" <<<"$docs")" || return 1
-  printf '%b' "${line#*	}" | grep -Eq -- "$3"
+  # No grep -q here: under pipefail, grep quitting early would fail printf with SIGPIPE.
+  printf '%b' "${line#*	}" | grep -E -- "$3" >/dev/null
 }
 check_overlay() {
   local overlay="$1" replicas="$2" min_hpa="$3" out

@@ -1,4 +1,4 @@
-// The SQLite driver: a lazily grown connection pool, transactions and commit listeners.
+// The SQLite driver: transactions over the connection pool, commit failpoints and listeners.
 //
 // Why BEGIN IMMEDIATE for writes: a deferred transaction that reads first and writes later can fail
 // with SQLITE_BUSY_SNAPSHOT in WAL mode without invoking the busy handler; taking the write lock
@@ -6,17 +6,42 @@
 #include "sqlite.hpp"
 
 #include <chrono>
-#include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "shop/failpoint/failpoint.hpp"
-#include "sqlite_connection.hpp"
+#include "sqlite_pool.hpp"
 
 namespace shop::db::detail {
 namespace {
 
 constexpr int kMaxConnections = 8;
+
+// The transactions open on this thread, to refuse nesting that would deadlock: on ":memory:" any
+// nested transaction waits for the one connection this thread holds; elsewhere a nested write waits
+// for the write lock this thread holds. (A Read inside a Write on a file database is fine.)
+struct OpenTx {
+  const void* db;
+  TxMode mode;
+};
+thread_local std::vector<OpenTx> t_open;
+
+class OpenTxGuard {
+ public:
+  OpenTxGuard(const void* db, TxMode mode) { t_open.push_back({db, mode}); }
+  ~OpenTxGuard() { t_open.pop_back(); }
+  OpenTxGuard(const OpenTxGuard&) = delete;
+  OpenTxGuard& operator=(const OpenTxGuard&) = delete;
+};
+
+bool WouldDeadlock(const void* db, TxMode mode, bool single_connection) {
+  for (const auto& t : t_open) {
+    if (t.db != db) continue;
+    if (single_connection || (mode == TxMode::kWrite && t.mode == TxMode::kWrite)) return true;
+  }
+  return false;
+}
 constexpr auto kWriteLockWait = std::chrono::seconds(5);
 
 class SqliteTx final : public Tx {
@@ -33,39 +58,25 @@ class SqliteTx final : public Tx {
   Connection& c_;
 };
 
-class SqliteDatabase;
-
-// A connection checked out of the pool; returns it on destruction.
-class Lease {
- public:
-  Lease(SqliteDatabase* pool, std::unique_ptr<Connection> c) : pool_(pool), c_(std::move(c)) {}
-  Lease(Lease&& o) noexcept : pool_(o.pool_), c_(std::move(o.c_)) {}
-  Lease& operator=(Lease&&) = delete;
-  ~Lease();
-  Connection& operator*() const { return *c_; }
-  void Release();
-
- private:
-  SqliteDatabase* pool_;
-  std::unique_ptr<Connection> c_;
-};
-
 class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(std::string path, int max_connections, std::unique_ptr<Connection> first)
-      : path_(std::move(path)), max_(max_connections), total_(1) {
-    idle_.push_back(std::move(first));
-  }
+      : pool_(std::move(path), max_connections, std::move(first)) {}
 
   Dialect dialect() const override { return Dialect::kSqlite; }
 
   bool Ping() override {
-    auto lease = Acquire();
+    // This thread holds the only connection: the database is evidently answering.
+    if (WouldDeadlock(this, TxMode::kRead, pool_.max_connections() == 1)) return true;
+    auto lease = pool_.Acquire();
     return lease && (**lease).Query("SELECT 1", {}).has_value();
   }
 
   Result<void> ExecScript(std::string_view sql) override {
-    auto lease = Acquire();
+    if (WouldDeadlock(this, TxMode::kWrite, pool_.max_connections() == 1)) {
+      return Error::Internal("ExecScript inside a transaction on the same database and thread would deadlock");
+    }
+    auto lease = pool_.Acquire();
     if (!lease) return lease.error();
     return (**lease).ExecScript(sql);
   }
@@ -79,13 +90,17 @@ class SqliteDatabase final : public Database {
   }
 
   Result<void> RunTx(TxMode mode, const std::function<Result<void>(Tx&)>& fn) override {
-    auto lease = Acquire();
+    if (WouldDeadlock(this, mode, pool_.max_connections() == 1)) {
+      return Error::Internal("nested transaction on the same database and thread would deadlock");
+    }
+    auto lease = pool_.Acquire();
     if (!lease) return lease.error();
     Connection& c = **lease;
     if (auto r = Begin(c, mode); !r) return r.error();
     SqliteTx tx(c);
     Result<void> result = Ok();
     try {
+      OpenTxGuard guard(this, mode);
       result = fn(tx);
     } catch (...) {
       Rollback(c);
@@ -111,47 +126,6 @@ class SqliteDatabase final : public Database {
     // Committed, yet the caller is told it failed (or the process dies): the ambiguity a client
     // of any database must survive.
     return failpoint::Hit("db.after_commit");
-  }
-
-  Result<Lease> Acquire() {
-    std::unique_lock lock(mu_);
-    for (;;) {
-      if (!idle_.empty()) {
-        auto c = std::move(idle_.back());
-        idle_.pop_back();
-        return Lease(this, std::move(c));
-      }
-      if (total_ < max_) break;
-      cv_.wait(lock);
-    }
-    ++total_;  // reserve the slot, open outside the lock
-    lock.unlock();
-    auto c = Connection::Open(path_);
-    if (!c) {
-      lock.lock();
-      --total_;
-      cv_.notify_one();
-      return c.error();
-    }
-    return Lease(this, std::move(*c));
-  }
-
-  void Return(std::unique_ptr<Connection> c) {
-    if (c->InTransaction()) {
-      // A failed ROLLBACK left a transaction open: retry once, else drop the connection (except the
-      // in-memory one, which *is* the database).
-      (void)c->Exec("ROLLBACK");
-      if (c->InTransaction() && max_ > 1) {
-        c.reset();
-        std::lock_guard lock(mu_);
-        --total_;
-        cv_.notify_one();
-        return;
-      }
-    }
-    std::lock_guard lock(mu_);
-    idle_.push_back(std::move(c));
-    cv_.notify_one();
   }
 
  private:
@@ -190,21 +164,10 @@ class SqliteDatabase final : public Database {
     for (const auto& l : *snapshot) l();
   }
 
-  const std::string path_;
-  const int max_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<Connection>> idle_;
-  int total_;
+  Pool pool_;
   std::mutex listeners_mu_;
   std::shared_ptr<const std::vector<std::function<void()>>> listeners_;
 };
-
-Lease::~Lease() { Release(); }
-
-void Lease::Release() {
-  if (c_) pool_->Return(std::move(c_));
-}
 
 }  // namespace
 

@@ -74,7 +74,7 @@ Connection::~Connection() {
 
 bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
-Error Connection::LastError(int rc, std::string_view sql) const {
+Error Connection::LastError(int rc, std::string_view sql, bool with_message) const {
   const int ext = sqlite3_extended_errcode(db_);
   const char* msg = sqlite3_errmsg(db_);
   switch (ext) {
@@ -89,7 +89,7 @@ Error Connection::LastError(int rc, std::string_view sql) const {
   const int primary = (ext != 0 ? ext : rc) & 0xff;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Error::Unavailable("database is busy");
   log::Warn("sqlite error", {{"code", static_cast<std::int64_t>(ext)}, {"error", std::string_view(msg)}, {"sql", sql}});
-  return Error::Internal(std::string("database error: ") + msg);
+  return Error::Internal(std::string("database error: ") + (with_message ? msg : sqlite3_errstr(ext != 0 ? ext : rc)));
 }
 
 Result<sqlite3_stmt*> Connection::Prepare(std::string_view sql) {
@@ -175,7 +175,7 @@ Result<void> Connection::ExecScript(std::string_view sql) {
   char* err = nullptr;
   const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
   sqlite3_free(err);  // sqlite3_errmsg still holds the message for LastError
-  if (rc != SQLITE_OK) return LastError(rc, "(script)");
+  if (rc != SQLITE_OK) return LastError(rc, "(script)", true);
   return Ok();
 }
 

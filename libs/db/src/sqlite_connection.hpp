@@ -36,7 +36,9 @@ class Connection {
   Result<sqlite3_stmt*> Prepare(std::string_view sql);
   // Binds, steps to the end, collecting rows into `out` when non-null; always resets `stmt`.
   Result<void> Run(sqlite3_stmt* stmt, const std::vector<Param>& params, Rows* out);
-  Error LastError(int rc, std::string_view sql) const;
+  // Maps the connection's last error. Only `with_message` errors (scripts: migrations, DDL) carry
+  // SQLite's message, which can quote SQL; the others carry the generic error string.
+  Error LastError(int rc, std::string_view sql, bool with_message = false) const;
 
   struct Hash {
     using is_transparent = void;

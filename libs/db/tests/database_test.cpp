@@ -203,3 +203,47 @@ TEST(DatabaseTest, PingAnswersTrue) {
 
 }  // namespace
 }  // namespace shop::db
+
+namespace shop::db {
+namespace {
+
+TEST(DatabaseNestingTest, NestedTransactionOnMemoryDatabaseFailsInsteadOfDeadlocking) {
+  auto db = std::move(*Open("sqlite::memory:"));
+  auto r = db->Write([&](Tx&) -> Result<void> {
+    auto inner = db->Read([](Tx& tx) { return tx.Query("SELECT 1"); });
+    if (!inner) return inner.error();
+    return Ok();
+  });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::kInternal);
+}
+
+TEST(DatabaseNestingTest, ReadInsideWriteOnFileDatabaseSeesLastCommit) {
+  testing::TempDb tmp;
+  auto db = tmp.Open();
+  ASSERT_TRUE(db->ExecScript("CREATE TABLE t(v INTEGER)"));
+  auto inner = db->Write([&](Tx& tx) -> Result<std::int64_t> {
+    (void)tx.Exec("INSERT INTO t VALUES (1)");
+    auto nested_write = db->Write([](Tx& t2) { return t2.Exec("INSERT INTO t VALUES (2)"); });
+    if (nested_write) return Error::Internal("nested write was allowed");
+    return db->Read([](Tx& t2) -> Result<std::int64_t> {
+      auto row = t2.QueryOne("SELECT COUNT(*) FROM t");
+      if (!row) return row.error();
+      return (*row)->Int(0);
+    });
+  });
+  ASSERT_TRUE(inner) << inner.error().detail;
+  EXPECT_EQ(*inner, 0);
+  EXPECT_EQ(testing::ScalarInt(*db, "SELECT COUNT(*) FROM t"), 1);
+}
+
+TEST(DatabaseTest, InternalErrorDetailDoesNotQuoteTheSql) {
+  auto db = std::move(*Open("sqlite::memory:"));
+  auto r = db->Read([](Tx& tx) { return tx.Query("SELEC secret_column FROM t"); });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::kInternal);
+  EXPECT_EQ(r.error().detail.find("secret_column"), std::string::npos) << r.error().detail;
+}
+
+}  // namespace
+}  // namespace shop::db

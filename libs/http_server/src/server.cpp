@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -90,10 +91,17 @@ struct Server::Impl {
     }
   }
 
-  // Runs `fn(worker)` on every worker's own thread.
+  // Runs `fn(worker)` on every worker's own thread and waits (until `deadline` at most: a thread
+  // blocked by a misbehaving handler must not hang Stop) for all of them to have run it.
   template <class Fn>
-  void OnEachWorker(Fn fn) {
-    for (auto& w : workers) net::post(w->ioc, [&w = *w, fn] { fn(w); });
+  void OnEachWorker(Fn fn, std::chrono::steady_clock::time_point deadline) {
+    std::vector<std::future<void>> done;
+    for (auto& w : workers) {
+      auto task = std::make_shared<std::packaged_task<void()>>([&w = *w, fn] { fn(w); });
+      done.push_back(task->get_future());
+      net::post(w->ioc, [task] { (*task)(); });
+    }
+    for (auto& d : done) d.wait_until(deadline);
   }
 
   // Polls until no connection is open or `deadline` passes.
@@ -175,17 +183,22 @@ void Server::Stop() {
     const auto drain_deadline = std::chrono::steady_clock::now() + impl.state.options.drain_timeout;
     // Stop accepting; close connections that wait between requests. Busy ones answer their request
     // with Connection: close (the session sees `stopping`) and close themselves.
-    impl.OnEachWorker([](Worker& w) {
-      error_code ec;
-      if (w.acceptor) w.acceptor->close(ec);
-      for (auto* conn : w.connections)
-        if (conn->phase == detail::Phase::kIdle) conn->Kill();
-    });
+    impl.OnEachWorker(
+        [](Worker& w) {
+          error_code ec;
+          if (w.acceptor) w.acceptor->close(ec);
+          for (auto* conn : w.connections)
+            if (conn->phase == detail::Phase::kIdle) conn->Kill();
+        },
+        drain_deadline);
     if (!impl.WaitForConnections(drain_deadline)) {
-      impl.OnEachWorker([](Worker& w) {
-        for (auto* conn : w.connections) conn->Kill();
-      });
-      impl.WaitForConnections(std::chrono::steady_clock::now() + kForcedCloseGrace);
+      const auto grace_deadline = std::chrono::steady_clock::now() + kForcedCloseGrace;
+      impl.OnEachWorker(
+          [](Worker& w) {
+            for (auto* conn : w.connections) conn->Kill();
+          },
+          grace_deadline);
+      impl.WaitForConnections(grace_deadline);
     }
     for (auto& w : impl.workers) {
       w->guard.reset();
@@ -193,6 +206,13 @@ void Server::Stop() {
     }
     for (auto& w : impl.workers)
       if (w->thread.joinable()) w->thread.join();
+    // The threads are gone: what is still open (a handler stuck past the drain) is closed from here,
+    // so clients see the close now rather than at ~Server.
+    for (auto& w : impl.workers) {
+      error_code ec;
+      if (w->acceptor) w->acceptor->close(ec);
+      for (auto* conn : w->connections) conn->socket().close(ec);
+    }
   }
   std::lock_guard signal_lock(impl.signal_mutex);
   if (impl.signal_ioc) impl.signal_ioc->stop();

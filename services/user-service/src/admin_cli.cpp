@@ -12,18 +12,57 @@ namespace shop::user {
 
 namespace {
 
+// How long a rotated-out key stays published when rotating from the CLI: its tokens' lifetime, the
+// verifier leeway, and an hour for the service to be restarted (until then it still signs with it).
+constexpr std::int64_t kRestartGraceS = 3600;
+
 int Usage() {
   std::fprintf(stderr,
                "usage: %s admin create --email EMAIL [--password PASSWORD] [--name NAME]\n"
+               "       %s admin rotate-key\n"
                "  without --password, ADMIN_PASSWORD is read from the environment\n"
-               "  the database is DATABASE_URL (default sqlite:///<DATA_DIR>/user.db)\n",
-               std::string(kServiceName).c_str());
+               "  the database is DATABASE_URL (default sqlite:///<DATA_DIR>/user.db)\n"
+               "  rotate-key writes a new key to JWT_KEY_FILE (default <DATA_DIR>/jwt-signing.key);\n"
+               "  restart the service within the hour: the old key stays valid until then plus its tokens' TTL\n",
+               std::string(kServiceName).c_str(), std::string(kServiceName).c_str());
   return 2;
+}
+
+int RotateKey() {
+  config::EnvReader env;
+  const auto process = runtime::ReadProcessConfig(env, kServiceName, kDefaultPort);
+  auto cfg = Config::FromEnv(env);
+  if (!cfg) {
+    std::fprintf(stderr, "configuration: %s\n", cfg.error().detail.c_str());
+    return 2;
+  }
+  if (!cfg->jwt_private_key.empty()) {
+    std::fprintf(stderr, "rotate-key: the key comes from JWT_PRIVATE_KEY; rotate it where that is managed\n");
+    return 2;
+  }
+  const Clock& clock = SystemClock::Instance();
+  auto ring = auth::LoadKeyRing({"", cfg->jwt_key_file, process.data_dir}, clock);
+  if (!ring) {
+    std::fprintf(stderr, "rotate-key: %s\n", ring.error().detail.c_str());
+    return 1;
+  }
+  const auto old_kid = (*ring)->signer()->kid();
+  const std::int64_t keep_ms = (cfg->access_token_ttl_s + auth::VerifierOptions{}.leeway_s + kRestartGraceS) * 1000;
+  if (auto r = (*ring)->Rotate(auth::Signer::Generate(clock), keep_ms); !r) {
+    std::fprintf(stderr, "rotate-key: %s\n", r.error().detail.c_str());
+    return 1;
+  }
+  std::printf("rotate-key: new kid %s; %s stays published until %s\n", (*ring)->signer()->kid().c_str(),
+              old_kid.c_str(), FormatRfc3339(clock.NowMs() + keep_ms).c_str());
+  return 0;
 }
 
 }  // namespace
 
 int RunAdminCli(int argc, char** argv) {
+  if (argc == 3 && std::string_view(argv[1]) == "admin" && std::string_view(argv[2]) == "rotate-key") {
+    return RotateKey();
+  }
   if (argc < 3 || std::string_view(argv[1]) != "admin" || std::string_view(argv[2]) != "create") return Usage();
   std::string email, password, name = "Administrator";
   for (int i = 3; i < argc; ++i) {

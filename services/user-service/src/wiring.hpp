@@ -45,7 +45,9 @@ runtime::ServiceSpec Spec(Config cfg);
 
 // `<binary> admin create --email E [--password P] [--name N]`: creates the admin in DATABASE_URL, or
 // promotes the existing account with that email. Without --password, ADMIN_PASSWORD is used (a
-// password on the command line is visible in `ps`). argv[1] must be "admin". Returns the exit code.
+// password on the command line is visible in `ps`). `<binary> admin rotate-key` writes a new signing
+// key to the key file (the old one stays published until its tokens expire; restart to use it).
+// argv[1] must be "admin". Returns the exit code.
 int RunAdminCli(int argc, char** argv);
 
 }  // namespace shop::user

@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 
 #include "shop/db/migrations.hpp"
+#include "shop/http/pipeline.hpp"
 #include "shop/json/json.hpp"
 
 namespace shop::user::testing {
@@ -49,6 +50,11 @@ http::Response Harness::Call(http::Method m, std::string target, std::string bod
   if (!token.empty()) req.headers.Set("Authorization", "Bearer " + std::string(token));
   req.body = std::move(body);
   req.remote_addr = std::string(ip);
+  if (through_pipeline) {
+    http::Pipeline pipeline({.service = std::string(kServiceName)},
+                            [this](http::Request& r) { return module.Dispatch(r); });
+    return shop::testing::RunAwait(pipeline.Handle(req));
+  }
   req.ctx.request_id = "req-test";
   return shop::testing::RunAwait(module.Dispatch(req));
 }

@@ -47,6 +47,9 @@ class Harness {
   // Publishes everything in the outbox and returns what reached topic "users" so far.
   std::vector<events::Envelope> Published();
 
+  // Route calls through http::Pipeline (request ids, CORS, the access log) before the Module.
+  bool through_pipeline = false;
+
   ManualClock clock;
   shop::testing::TempDatabase db;
   shop::testing::TempDir data_dir;

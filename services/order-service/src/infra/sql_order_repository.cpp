@@ -1,5 +1,7 @@
 #include "infra/sql_order_repository.hpp"
 
+#include <unordered_map>
+
 namespace shop::order::infra {
 namespace {
 
@@ -51,6 +53,27 @@ Order FromRow(const db::Row& r) {
 
 domain::OrderLine LineFromRow(const db::Row& r) {
   return {r.Text(1), r.Text(2), r.Text(3), r.Int(4), r.Int(5)};
+}
+
+// The lines of a page of orders in one query (no N+1).
+Result<void> LoadItems(db::Tx& tx, std::vector<Order>& orders) {
+  if (orders.empty()) return Ok();
+  std::string sql =
+      "SELECT order_id, product_id, sku, name, unit_price_cents, quantity FROM order_items WHERE order_id IN (";
+  std::vector<db::Param> params;
+  std::unordered_map<std::string, Order*> by_id;
+  for (auto& o : orders) {
+    params.push_back(o.id);
+    sql += (params.size() == 1 ? "$" : ", $") + std::to_string(params.size());
+    by_id[o.id] = &o;
+  }
+  sql += ") ORDER BY order_id, line_no";
+  auto rows = tx.Query(sql, std::move(params));
+  if (!rows) return rows.error();
+  for (const auto& r : *rows) {
+    if (auto it = by_id.find(r.Text(0)); it != by_id.end()) it->second->items.push_back(LineFromRow(r));
+  }
+  return Ok();
 }
 
 Result<void> LoadItems(db::Tx& tx, Order& o) {
@@ -113,10 +136,8 @@ Result<std::vector<Order>> SqlOrderRepository::List(db::Tx& tx, const app::Order
   if (!rows) return rows.error();
   std::vector<Order> out;
   out.reserve(rows->size());
-  for (const auto& r : *rows) {
-    out.push_back(FromRow(r));
-    if (auto items = LoadItems(tx, out.back()); !items) return items.error();
-  }
+  for (const auto& r : *rows) out.push_back(FromRow(r));
+  if (auto items = LoadItems(tx, out); !items) return items.error();
   return out;
 }
 

@@ -238,5 +238,26 @@ TEST_F(OrderRoutesTest, UnknownMethodsOnOrderRoutesAre405) {
   EXPECT_EQ(r.status, 405);
 }
 
+TEST_F(OrderRoutesTest, ABodyThatIsNotJsonIs415) {
+  Call c{Method::kPost, "/api/v1/orders", OrderBody(kWidget.id, 1), h.Token(kAlice)};
+  c.headers.push_back({"Content-Type", "text/plain"});
+  EXPECT_EQ(h.Send(std::move(c)).status, 415);
+}
+
+TEST_F(OrderRoutesTest, ListShowsEachOrderWithItsOwnItems) {
+  PlacedId(kAlice);
+  auto r = Place(kAlice, R"({"items":[{"product_id":"p-gadget","quantity":2},{"product_id":"p-widget","quantity":1}],)"
+                         R"("shipping_address":{"name":"A","line1":"L","city":"C","postal_code":"1","country":"GB"}})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto list = JsonOf(h.Send({Method::kGet, "/api/v1/orders", {}, h.Token(kAlice)}));
+  const auto& items = list.at("items").as_array();
+  ASSERT_EQ(items.size(), 2u);
+  const auto& newest = items[0].as_object().at("items").as_array();
+  ASSERT_EQ(newest.size(), 2u);
+  EXPECT_EQ(newest[0].at("product_id").as_string(), "p-gadget");
+  EXPECT_EQ(newest[1].at("product_id").as_string(), "p-widget");
+  EXPECT_EQ(items[1].as_object().at("items").as_array().size(), 1u);
+}
+
 }  // namespace
 }  // namespace shop::order::testing

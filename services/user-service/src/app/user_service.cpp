@@ -79,7 +79,7 @@ Result<TokenPair> UserService::Login(std::string_view email_in, std::string_view
   if (*found) {
     ok = hasher_.Verify((*found)->password_hash, password);
   } else {
-    // MUTANT hasher_.VerifyDummy(password);  // same cost as a wrong password: no account enumeration by timing
+    hasher_.VerifyDummy(password);  // same cost as a wrong password: no account enumeration by timing
   }
   if (!ok) {
     throttle_.RecordFailure(email, client_ip);

@@ -1,5 +1,6 @@
-// A scripted session through every route: no response body or header ever carries a password,
-// a password hash or a refresh-token secret other than in the one response that issues it.
+// A scripted session through every route (behind the real middleware pipeline): no response body
+// or header ever carries a password, a password hash, the signing key or a refresh-token secret
+// other than in the one response that issues it; no log line carries any of them, nor a token.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -16,6 +17,8 @@ using testing::Harness;
 
 TEST(NoSecretsTest, NoResponseCarriesAPasswordHashOrForeignRefreshToken) {
   Harness h;
+  h.through_pipeline = true;
+  ::testing::internal::CaptureStderr();
   const std::string pw = "Pa55word-Zebra-Unique-1";
   const std::string pw2 = "Second-Secret-Zebra-2";
   std::vector<std::pair<std::string, http::Response>> log;
@@ -48,6 +51,9 @@ TEST(NoSecretsTest, NoResponseCarriesAPasswordHashOrForeignRefreshToken) {
   call(Method::kPost, "/api/v1/auth/logout", J({{"refresh_token", refresh2}}), access);
   call(Method::kDelete, "/api/v1/users/" + id, {}, admin.access);
 
+  const std::string logs = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(logs.find("/api/v1/auth/login"), std::string::npos) << "the access log was captured";
+
   // Every hash that exists now, and the private key file's seed.
   std::vector<std::string> hashes;
   auto rows = (*h.db).Read([](db::Tx& tx) { return tx.Query("SELECT password_hash FROM users"); });
@@ -78,6 +84,12 @@ TEST(NoSecretsTest, NoResponseCarriesAPasswordHashOrForeignRefreshToken) {
       EXPECT_EQ(all.find(refresh2), std::string::npos) << target;
     }
   }
+  for (const auto& secret : {pw, pw2, std::string("argon2"), seed, refresh1, refresh2, access, admin.access,
+                             admin.refresh}) {
+    EXPECT_EQ(logs.find(secret), std::string::npos) << "a log line carries a secret";
+  }
+  for (const auto& hash : hashes) EXPECT_EQ(logs.find(hash), std::string::npos);
+  EXPECT_EQ(logs.find("eyJ"), std::string::npos) << "no JWT (nor any base64 JSON) in the logs";
 }
 
 }  // namespace

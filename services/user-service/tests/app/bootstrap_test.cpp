@@ -63,3 +63,32 @@ TEST(BootstrapTest, AdminCliCreatesThenReportsAnExistingAdmin) {
 
 }  // namespace
 }  // namespace shop::user
+
+namespace shop::user {
+namespace {
+
+TEST(BootstrapTest, RotateKeyCliKeepsTheOldKeyPublishedAfterRestart) {
+  Harness h;
+  const auto old_kid = h.component->keys()->Kids().at(0);
+  const auto old_token = h.AdminLogin().access;
+  ::setenv("DATA_DIR", h.data_dir.path().c_str(), 1);
+  const char* args[] = {"user-service", "admin", "rotate-key"};
+  EXPECT_EQ(RunAdminCli(3, const_cast<char**>(args)), 0);
+  ::unsetenv("DATA_DIR");
+  // The restarted service signs with the new key and still accepts the old key's tokens.
+  http::Module module("user-service-2", 1);
+  runtime::ServiceContext ctx2{h.ctx->service, h.ctx->db, h.ctx->bus, module, h.ctx->clock,
+                               nullptr,         h.ctx->data_dir, h.ctx->upstream};
+  {
+    Component restarted(ctx2, testing::TestConfig());
+    const auto kids = restarted.keys()->Kids();
+    ASSERT_EQ(kids.size(), 2u);
+    EXPECT_TRUE(std::find(kids.begin(), kids.end(), old_kid) != kids.end());
+    auto p = restarted.verifier()->Verify(old_token);
+    EXPECT_TRUE(p) << (p ? "" : p.error().detail);
+  }
+  module.Stop();
+}
+
+}  // namespace
+}  // namespace shop::user
