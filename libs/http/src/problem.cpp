@@ -64,7 +64,9 @@ Response Build(int status, std::string_view detail, std::string_view request_id,
   r.status = status;
   r.headers.Set("Content-Type", "application/problem+json");
   if (status == 401) r.headers.Set("WWW-Authenticate", R"(Bearer error="invalid_token")");
-  if (status == 429 || status == 503) {
+  // Always for 429/503 (a default when the error gave none); for any other status when the error
+  // says when to retry (e.g. 409 "reservation in progress").
+  if (status == 429 || status == 503 || (retry_after_s && *retry_after_s > 0)) {
     const int after = retry_after_s && *retry_after_s > 0 ? *retry_after_s : kDefaultRetryAfterS;
     r.headers.Set("Retry-After", std::to_string(after));
   }

@@ -55,9 +55,18 @@ using BeastResponse = bhttp::response<bhttp::string_body>;
 
 // RFC 9110 7.6.1: meaningful for one hop only, never forwarded (Host and the framing are ours too).
 bool IsHopByHop(std::string_view name) {
-  constexpr std::string_view kNames[] = {"Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization",
-                                         "TE", "Trailer", "Transfer-Encoding", "Upgrade",
-                                         "Proxy-Connection", "Host", "Content-Length", "Expect"};
+  constexpr std::string_view kNames[] = {"Connection",
+                                         "Keep-Alive",
+                                         "Proxy-Authenticate",
+                                         "Proxy-Authorization",
+                                         "TE",
+                                         "Trailer",
+                                         "Transfer-Encoding",
+                                         "Upgrade",
+                                         "Proxy-Connection",
+                                         "Host",
+                                         "Content-Length",
+                                         "Expect"};
   for (auto n : kNames)
     if (beast::iequals(n, name)) return true;
   return false;

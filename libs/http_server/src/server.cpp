@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "connection.hpp"
+#include "shop/observability/log.hpp"
 
 namespace shop::http {
 
@@ -80,6 +81,7 @@ struct Server::Impl {
       if (state.stopping.load() || !worker.acceptor->is_open()) co_return;
       if (ec) {
         // EMFILE and friends: back off instead of spinning; the listening socket stays usable.
+        log::Warn("accept failed", {{"error", std::string_view(ec.message())}});
         net::steady_timer pause(worker.ioc, std::chrono::milliseconds(50));
         co_await pause.async_wait(net::as_tuple(net::use_awaitable));
         continue;
@@ -126,7 +128,7 @@ Server::~Server() { Stop(); }
 
 Result<void> Server::Start() {
   auto& impl = *impl_;
-  if (impl.started) return Error::Internal("server already started");
+  if (impl.started || impl.state.stopping.load()) return Error::Internal("server already started or stopped");
   error_code ec;
   const auto address = net::ip::make_address(impl.state.options.host, ec);
   if (ec) return Error::Unavailable("invalid listen address '" + impl.state.options.host + "'");

@@ -58,6 +58,10 @@ std::optional<Failure> CheckFraming(const BeastRequest& msg) {
     if (!beast::iequals(te, "chunked")) return Failure{400, "Transfer-Encoding must be exactly \"chunked\""};
     if (cl_count > 0) return Failure{400, "Transfer-Encoding together with Content-Length"};
   }
+  // RFC 9112 3.2: an HTTP/1.1 request carries exactly one Host.
+  const auto host_count = msg.count(bhttp::field::host);
+  if (host_count > 1 || (host_count == 0 && msg.version() >= 11))
+    return Failure{400, "exactly one Host header is required"};
   if (cl_count > 1) {
     const auto [first, last] = msg.equal_range(bhttp::field::content_length);
     for (auto it = first; it != last; ++it)

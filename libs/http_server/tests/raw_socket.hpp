@@ -122,7 +122,8 @@ class RawSocket {
   // Appends what arrives before `deadline`. False on EOF, error or timeout.
   bool Fill(std::chrono::steady_clock::time_point deadline) {
     if (eof_) return false;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;

@@ -67,8 +67,11 @@ TEST(ServerLifecycleTest, GracefulStopLetsAnInFlightRequestFinish) {
   RawSocket idle(server.port());
   ASSERT_TRUE(idle.Send("GET /other HTTP/1.1\r\nHost: t\r\n\r\n"));
   ASSERT_TRUE(idle.ReadResponse());
+  // The idle connection's request counts until its write completes, which may trail our read.
+  auto wait_until = Clock::now() + 2s;
+  while (server->active_requests() != 0 && Clock::now() < wait_until) std::this_thread::sleep_for(1ms);
   ASSERT_TRUE(busy.Send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n"));
-  const auto wait_until = Clock::now() + 2s;
+  wait_until = Clock::now() + 2s;
   while (server->active_requests() == 0 && Clock::now() < wait_until) std::this_thread::sleep_for(5ms);
   ASSERT_EQ(server->active_requests(), 1u);
 

@@ -140,8 +140,9 @@ TEST(ServerProtocolTest, ExpectContinueOverTheLimitIs413WithoutContinue) {
 TEST(ServerProtocolTest, ChunkedBodyIsReassembled) {
   TestServer server;
   RawSocket s(server.port());
-  ASSERT_TRUE(s.Send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
-                     "5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n"));
+  ASSERT_TRUE(
+      s.Send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n"));
   auto res = s.ReadResponse();
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
@@ -173,9 +174,8 @@ TEST(ServerProtocolTest, OversizedHeadersAre431) {
 
 TEST(ServerProtocolTest, TransferEncodingOtherThanChunkedWithContentLengthIs400) {
   TestServer server;
-  ExpectRejectedAndClosed(server.port(),
-                          "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\nContent-Length: 4\r\n\r\nabcd",
-                          400);
+  ExpectRejectedAndClosed(
+      server.port(), "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\nContent-Length: 4\r\n\r\nabcd", 400);
 }
 
 TEST(ServerProtocolTest, ChunkedTogetherWithContentLengthIs400) {
@@ -202,6 +202,12 @@ TEST(ServerProtocolTest, ChunkedFollowedByAnotherCodingIs400) {
                           "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked, gzip\r\n\r\n"
                           "4\r\nabcd\r\n0\r\n\r\n",
                           400);
+}
+
+TEST(ServerProtocolTest, Http11RequestWithoutOneHostIs400) {
+  TestServer server;
+  ExpectRejectedAndClosed(server.port(), "GET /other HTTP/1.1\r\n\r\n", 400);
+  ExpectRejectedAndClosed(server.port(), "GET /other HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400);
 }
 
 TEST(ServerProtocolTest, MalformedRequestLineIs400) {

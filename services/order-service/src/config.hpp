@@ -1,7 +1,8 @@
 // The order-service's own settings (process-wide ones such as PORT and DATABASE_URL are read by
 // libs/runtime):
 //   ORDER_PAYMENT_TIMEOUT_S   RESERVED orders unpaid for longer are cancelled (default 900)
-//   ORDER_PENDING_TIMEOUT_S   PENDING orders the inventory never answered are cancelled (default 3600)
+//   ORDER_PENDING_TIMEOUT_S   PENDING orders the inventory never answered are cancelled
+//                             (default max(3600, 4 x ORDER_PAYMENT_TIMEOUT_S))
 //   ORDER_SWEEP_INTERVAL_MS   how often the expiry sweeper runs (default 5000)
 #pragma once
 

@@ -1,5 +1,7 @@
 #include "wiring.hpp"
 
+#include <stdexcept>
+
 #include "api/routes.hpp"
 #include "app/cart_service.hpp"
 #include "app/order_service.hpp"
@@ -34,6 +36,7 @@ struct Component::Impl {
 };
 
 Component::Component(runtime::ServiceContext& ctx, Config cfg) : impl_(std::make_unique<Impl>(ctx, cfg)) {
+  if (!impl_->verifier) throw std::invalid_argument("order-service needs a token verifier");
   auto& router = ctx.module.router();
   api::MapCartRoutes(router, impl_->carts, *impl_->verifier);
   api::MapOrderRoutes(router, impl_->orders, *impl_->verifier);

@@ -27,6 +27,10 @@ class Component final : public runtime::Component {
   Component(runtime::ServiceContext& ctx, Config cfg);
   ~Component() override;
 
+  // A background thread that purges expired idempotency keys (Config::purge_interval_ms).
+  void Start() override;
+  void Stop() override;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

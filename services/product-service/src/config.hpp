@@ -9,7 +9,6 @@
 #include <cstdint>
 
 #include "shop/config/env.hpp"
-#include "shop/core/error.hpp"
 
 namespace shop::product {
 
@@ -19,8 +18,9 @@ struct Config {
   std::int64_t cache_max_age_s = 30;
   bool demo_catalog = false;
 
-  // kInvalid naming every bad variable.
-  static Result<Config> FromEnv(config::EnvReader& env);
+  // Problems are collected in `env` (the caller calls env.Finish(), once for every component
+  // sharing the reader, as the all-in-one does); a bad variable keeps its default here.
+  static Config FromEnv(config::EnvReader& env);
 };
 
 }  // namespace shop::product

@@ -47,11 +47,10 @@ int SeedDemo(int argc, char** argv) {
 int main(int argc, char** argv) {
   if (argc > 1 && std::string_view(argv[1]) == "seed-demo") return SeedDemo(argc, argv);
   shop::config::EnvReader env;
-  auto cfg = shop::product::Config::FromEnv(env);
-  if (!cfg) {
-    std::fprintf(stderr, "configuration: %s\n", cfg.error().detail.c_str());
-    for (const auto& f : cfg.error().fields) std::fprintf(stderr, "  %s: %s\n", f.field.c_str(), f.message.c_str());
+  const auto cfg = shop::product::Config::FromEnv(env);
+  if (auto st = env.Finish(); !st) {
+    std::fprintf(stderr, "product-service: invalid configuration: %s\n", st.error().detail.c_str());
     return 2;
   }
-  return shop::runtime::RunService(shop::product::Spec(*cfg), argc, argv);
+  return shop::runtime::RunService(shop::product::Spec(cfg), argc, argv);
 }

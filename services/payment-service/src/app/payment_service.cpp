@@ -2,6 +2,7 @@
 
 #include "app/payment_events.hpp"
 #include "shop/core/ids.hpp"
+#include "shop/failpoint/failpoint.hpp"
 #include "shop/idempotency/idempotency.hpp"
 
 namespace shop::payment::app {
@@ -70,7 +71,7 @@ Result<PayOutcome> PaymentService::Pay(const Caller& caller, const PayCommand& c
   if (!decision->succeeded) payment.failure_reason = decision->failure_reason;
   if (!decision->provider_ref.empty()) payment.provider_ref = decision->provider_ref;
 
-  return db_.Write([&](db::Tx& tx) -> Result<PayOutcome> {
+  auto committed = db_.Write([&](db::Tx& tx) -> Result<PayOutcome> {
     if (idem) {
       // A concurrent request with the same key may have committed meanwhile: its answer wins.
       auto seen = idempotency::Lookup(tx, caller.user_id, idem->key, idem->fingerprint, now);
@@ -90,8 +91,14 @@ Result<PayOutcome> PaymentService::Pay(const Caller& caller, const PayCommand& c
         return r.error();
       }
     }
+    if (auto fp = failpoint::Hit("payment.before_commit"); !fp) return fp.error();
     return PayOutcome{false, std::move(response), std::move(payment)};
   });
+  if (!committed) return committed.error();
+  // Committed, yet the caller may be told otherwise (or the process may die here): a retry with the
+  // same Idempotency-Key then gets the stored answer.
+  if (auto fp = failpoint::Hit("payment.after_commit"); !fp) return fp.error();
+  return committed;
 }
 
 Result<domain::Payment> PaymentService::Get(const Caller& caller, std::string_view id) {

@@ -8,7 +8,10 @@
 //   PaymentSucceeded/PaymentFailed in the outbox, idempotency record.
 // The sandbox's decision is a pure function of the card, so deciding before the transaction is safe:
 // a crash before commit leaves no payment and no charge, and a retry replays or gets a 409. A real
-// provider needs the PROCESSING-row protocol of ADR 0005 instead.
+// provider needs the PROCESSING-row protocol of ADR 0004 instead.
+//
+// Failpoints (FAILPOINTS=...): "payment.before_commit" inside the transaction (rolls it back),
+// "payment.after_commit" once it has committed.
 //
 // Refund (admin) and CompensateRejectedOrder (the OrderPaymentRejected consumer) live in refunds.cpp.
 #pragma once

@@ -1,6 +1,6 @@
 // Ports of the payment core, implemented in infra/ (and by fakes in tests):
 //  - OrderClient: reads an order from the order-service on behalf of the caller.
-//  - PaymentProvider: the card processor (built in: the sandbox; a real one per ADR 0005).
+//  - PaymentProvider: the card processor (built in: the sandbox; a real one per ADR 0004).
 //  - PaymentRepository: the payments table, inside the caller's transaction.
 // All of them are called from worker threads (blocking); none may be called on an I/O thread.
 #pragma once

@@ -281,7 +281,9 @@ TEST_F(PaymentServiceTest, ListPagesNewestFirstAndFiltersByUserAndOrder) {
     ASSERT_TRUE(p);
     for (const auto& item : p->items) {
       EXPECT_EQ(item.user_id, kAlice);
-      if (!seen.empty()) EXPECT_LT(item.id, seen.back());
+      if (!seen.empty()) {
+        EXPECT_LT(item.id, seen.back());
+      }
       seen.push_back(item.id);
     }
     if (!p->next_before_id) break;

@@ -8,7 +8,7 @@
 
 namespace shop::payment::testing {
 
-ApiHarness::ApiHarness()
+ApiHarness::ApiHarness(Config config)
     : keys_(std::make_shared<auth::KeySet>()),
       signer_(auth::Signer::Generate()),
       verifier_(std::make_shared<auth::TokenVerifier>(keys_)) {
@@ -21,7 +21,7 @@ ApiHarness::ApiHarness()
         if (service != "order-service") throw std::logic_error("unexpected upstream");
         return *orders_upstream_;
       }});
-  component_ = std::make_unique<Component>(*ctx_, Config{});
+  component_ = std::make_unique<Component>(*ctx_, std::move(config));
   pipeline_ = std::make_unique<http::Pipeline>(http::PipelineOptions{.service = "payment-service"},
                                                [this](http::Request& r) { return module_.Dispatch(r); });
 }

@@ -29,8 +29,10 @@ struct FakeOrder {
 
 class ApiHarness {
  public:
-  ApiHarness();
+  explicit ApiHarness(Config config = {});
   ~ApiHarness();
+
+  void StartComponent() { component_->Start(); }
 
   std::string Token(std::string_view user, bool admin = false) const;
   // A RESERVED order of `user` in the fake order-service; returns its id.

@@ -45,6 +45,35 @@ Result<domain::OrderSnapshot> FakeOrderClient::Get(std::string_view order_id, co
   return it->second;
 }
 
+void RecordingBus::Subscribe(std::string topic, std::string consumer, events::Handler handler) {
+  std::lock_guard lock(mu_);
+  subs_.push_back({std::move(topic), std::move(consumer), std::move(handler)});
+}
+
+Result<void> RecordingBus::Deliver(const events::Envelope& e) {
+  std::vector<events::Handler> handlers;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& s : subs_) {
+      if (s.topic == e.topic) handlers.push_back(s.handler);
+    }
+  }
+  if (handlers.empty()) return Error::NotFound("no subscriber for topic " + e.topic);
+  for (const auto& h : handlers) {
+    if (auto r = h(e); !r) return r;
+  }
+  return Ok();
+}
+
+std::vector<std::string> RecordingBus::consumers_of(std::string_view topic) {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& s : subs_) {
+    if (s.topic == topic) out.push_back(s.consumer);
+  }
+  return out;
+}
+
 Result<void> RecordingBus::Publish(const events::Envelope& e) {
   std::lock_guard lock(mu_);
   published_.push_back(e);

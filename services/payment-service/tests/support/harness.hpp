@@ -44,17 +44,25 @@ class FakeOrderClient final : public app::OrderClient {
   int calls_ = 0;
 };
 
-// Records every envelope published to it.
+// Records every envelope published to it; Deliver() hands an event to the subscribers of its topic.
 class RecordingBus final : public events::Bus {
  public:
-  void Subscribe(std::string, std::string, events::Handler) override {}
+  void Subscribe(std::string topic, std::string consumer, events::Handler handler) override;
   Result<void> Publish(const events::Envelope& e) override;
+  // Ok when every subscriber of e.topic handled it; kNotFound when nobody subscribes to it.
+  Result<void> Deliver(const events::Envelope& e);
+  std::vector<std::string> consumers_of(std::string_view topic);
   std::vector<events::Envelope> Take();
   std::vector<events::Envelope> Drain(db::Database& db);  // relays the outbox, returns what it sent
 
  private:
+  struct Sub {
+    std::string topic, consumer;
+    events::Handler handler;
+  };
   std::mutex mu_;
   std::vector<events::Envelope> published_;
+  std::vector<Sub> subs_;
 };
 
 // A RESERVED order of `user` worth `cents` USD, with a fresh id.

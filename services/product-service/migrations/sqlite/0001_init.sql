@@ -5,6 +5,7 @@ CREATE TABLE products (
   id           TEXT NOT NULL UNIQUE,
   sku          TEXT NOT NULL,
   name         TEXT NOT NULL,
+  name_key     TEXT NOT NULL,               -- lower-cased name: the sort=name key
   description  TEXT NOT NULL DEFAULT '',
   price_cents  INTEGER NOT NULL CHECK (price_cents > 0),
   currency     TEXT NOT NULL,
@@ -18,7 +19,7 @@ CREATE TABLE products (
 CREATE UNIQUE INDEX products_sku_live ON products (sku) WHERE deleted = 0;
 CREATE INDEX products_created ON products (created_at, id) WHERE deleted = 0;
 CREATE INDEX products_price ON products (price_cents, id) WHERE deleted = 0;
-CREATE INDEX products_name ON products (name, id) WHERE deleted = 0;
+CREATE INDEX products_name ON products (name_key, id) WHERE deleted = 0;
 CREATE INDEX products_category_created ON products (category, created_at, id) WHERE deleted = 0;
 CREATE INDEX products_category_price ON products (category, price_cents, id) WHERE deleted = 0;
 
@@ -46,7 +47,7 @@ CREATE TABLE inventory (
   reserved    INTEGER NOT NULL DEFAULT 0 CHECK (reserved >= 0),
   updated_at  INTEGER NOT NULL,
   CHECK (reserved <= on_hand)
-);
+) WITHOUT ROWID;
 
 -- One row per (order, product); status: held -> committed | released.
 CREATE TABLE reservations (
@@ -57,5 +58,5 @@ CREATE TABLE reservations (
   expires_at  INTEGER NOT NULL,
   created_at  INTEGER NOT NULL,
   PRIMARY KEY (order_id, product_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX reservations_held_expiry ON reservations (expires_at) WHERE status = 'held';

@@ -31,7 +31,7 @@ KeysetPosition PositionOf(const Product& p, SortOrder sort) {
   switch (sort) {
     case SortOrder::kPriceAsc:
     case SortOrder::kPriceDesc: pos.int_key = p.fields.price_cents; break;
-    case SortOrder::kNameAsc: pos.text_key = p.fields.name; break;
+    case SortOrder::kNameAsc: pos.text_key = NameSortKey(p.fields.name); break;
     case SortOrder::kCreatedAsc:
     case SortOrder::kCreatedDesc: pos.int_key = p.created_at; break;
   }

@@ -15,6 +15,8 @@ bool IsValidSku(std::string_view sku) {
   return true;
 }
 
+std::string NameSortKey(std::string_view name) { return ToLower(name); }
+
 std::size_t Utf8Length(std::string_view s) {
   std::size_t n = 0;
   for (unsigned char c : s) {

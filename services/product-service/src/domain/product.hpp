@@ -50,6 +50,10 @@ struct Product {
 // [A-Za-z0-9._-]{1,64}
 bool IsValidSku(std::string_view sku);
 
+// The key `sort=name` orders by: the name with ASCII letters lower-cased (stored beside the name,
+// so both SQL dialects order the same way without collation differences).
+std::string NameSortKey(std::string_view name);
+
 // Number of UTF-8 code points (invalid bytes count as one each).
 std::size_t Utf8Length(std::string_view s);
 

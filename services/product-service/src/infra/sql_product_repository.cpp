@@ -13,12 +13,12 @@ constexpr std::string_view kSelectOne =
     "FROM products p LEFT JOIN inventory i ON i.product_id = p.id WHERE p.id = $1 AND p.deleted = 0";
 
 constexpr std::string_view kInsert =
-    "INSERT INTO products (id, sku, name, description, price_cents, currency, category, deleted, version, "
-    "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10)";
+    "INSERT INTO products (id, sku, name, name_key, description, price_cents, currency, category, deleted, version, "
+    "created_at, updated_at) VALUES ($1, $2, $3, $11, $4, $5, $6, $7, 0, $8, $9, $10)";
 
 constexpr std::string_view kUpdate =
-    "UPDATE products SET sku = $2, name = $3, description = $4, price_cents = $5, currency = $6, category = $7, "
-    "deleted = $8, version = $9, updated_at = $10 WHERE id = $1";
+    "UPDATE products SET sku = $2, name = $3, name_key = $11, description = $4, price_cents = $5, currency = $6, "
+    "category = $7, deleted = $8, version = $9, updated_at = $10 WHERE id = $1";
 
 constexpr std::string_view kCategories =
     "SELECT category, COUNT(*) FROM products WHERE deleted = 0 GROUP BY category ORDER BY category";
@@ -51,7 +51,7 @@ std::string_view KeyColumn(SortOrder s) {
   switch (s) {
     case SortOrder::kPriceAsc:
     case SortOrder::kPriceDesc: return "p.price_cents";
-    case SortOrder::kNameAsc: return "p.name";
+    case SortOrder::kNameAsc: return "p.name_key";
     case SortOrder::kCreatedAsc:
     case SortOrder::kCreatedDesc: return "p.created_at";
   }
@@ -89,7 +89,7 @@ std::string Fts5Query(std::string_view text) {
 Result<void> SqlProductRepository::Insert(db::Tx& tx, const Product& p) {
   const auto& f = p.fields;
   auto r = tx.Exec(kInsert, {p.id, f.sku, f.name, f.description, f.price_cents, f.currency, f.category, p.version,
-                             p.created_at, p.updated_at});
+                             p.created_at, p.updated_at, NameSortKey(f.name)});
   if (!r) return SkuConflictOr(r.error());
   return Ok();
 }
@@ -97,7 +97,7 @@ Result<void> SqlProductRepository::Insert(db::Tx& tx, const Product& p) {
 Result<void> SqlProductRepository::Update(db::Tx& tx, const Product& p) {
   const auto& f = p.fields;
   auto r = tx.Exec(kUpdate, {p.id, f.sku, f.name, f.description, f.price_cents, f.currency, f.category, p.deleted,
-                             p.version, p.updated_at});
+                             p.version, p.updated_at, NameSortKey(f.name)});
   if (!r) return SkuConflictOr(r.error());
   if (*r == 0) return Error::NotFound("product not found");
   return Ok();

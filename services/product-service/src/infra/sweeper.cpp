@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "shop/observability/log.hpp"
+
 namespace shop::product::infra {
 
 void ReservationSweeper::Start() {
@@ -26,8 +28,15 @@ void ReservationSweeper::Loop() {
     cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stop_; });
     if (stop_) break;
     lock.unlock();
-    // A failed sweep (database busy) is simply retried on the next tick.
-    (void)inventory_.SweepExpired();
+    // A failed sweep (database busy) is retried on the next tick.
+    auto released = inventory_.SweepExpired();
+    if (!released) {
+      log::Warn("reservation sweep failed", {{"component", std::string_view("product-service")},
+                                             {"error", std::string_view(released.error().detail)}});
+    } else if (*released > 0) {
+      log::Info("expired reservations released", {{"component", std::string_view("product-service")},
+                                                   {"orders", static_cast<std::int64_t>(*released)}});
+    }
     lock.lock();
   }
 }

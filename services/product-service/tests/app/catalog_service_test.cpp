@@ -171,7 +171,7 @@ TEST(CatalogServiceTest, FiltersByCategoryAndInclusivePriceRange) {
 
 TEST(CatalogServiceTest, SortOrdersAreHonoured) {
   Harness h;
-  auto b = h.Add("S-B", 300, "x", 0, "Banana");
+  auto b = h.Add("S-B", 300, "x", 0, "banana");  // name order ignores case
   auto a = h.Add("S-A", 100, "x", 0, "Apple");
   auto c = h.Add("S-C", 200, "x", 0, "Cherry");
   auto ids = [&](SortOrder s) {
@@ -235,9 +235,11 @@ void WalkWithInserts(Harness& h, SortOrder sort, int limit, std::set<std::string
             EXPECT_TRUE(prev->fields.price_cents > p.fields.price_cents ||
                         (prev->fields.price_cents == p.fields.price_cents && prev->id > p.id));
             break;
-          case SortOrder::kNameAsc:
-            EXPECT_TRUE(prev->fields.name < p.fields.name || (prev->fields.name == p.fields.name && prev->id < p.id));
+          case SortOrder::kNameAsc: {
+            const auto a = NameSortKey(prev->fields.name), b = NameSortKey(p.fields.name);
+            EXPECT_TRUE(a < b || (a == b && prev->id < p.id));
             break;
+          }
           case SortOrder::kCreatedAsc:
             EXPECT_TRUE(prev->created_at < p.created_at || (prev->created_at == p.created_at && prev->id < p.id));
             break;
@@ -252,7 +254,7 @@ void WalkWithInserts(Harness& h, SortOrder sort, int limit, std::set<std::string
     const std::string tag = std::to_string(static_cast<int>(sort)) + "-" + std::to_string(pages);
     h.Add("NEW-LO-" + tag, 1 + pages % 7, "walk", 0, "AAA new " + tag);
     h.Add("NEW-HI-" + tag, 900'000 + pages, "walk", 0, "zzz new " + tag);
-    h.Add("NEW-MID-" + tag, 5000 + pages * 13, "walk", 0, "Mmm new " + tag);
+    h.Add("NEW-MID-" + tag, 5000 + pages * 13, "walk", 0, "mmm new " + tag);
     inserted += 3;
     EXPECT_LE(page->items.size(), static_cast<std::size_t>(limit));
     cursor = page->next_cursor;

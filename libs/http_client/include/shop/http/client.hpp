@@ -18,7 +18,7 @@
 namespace shop::http {
 
 struct ClientOptions {
-  std::string base_url;                                  // "http://product-service:8000"
+  std::string base_url;  // "http://product-service:8000"
   std::size_t max_connections = 64;
   std::chrono::milliseconds connect_timeout{1'000};
   std::chrono::milliseconds request_timeout{10'000};

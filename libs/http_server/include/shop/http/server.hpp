@@ -26,19 +26,18 @@
 #include <string>
 
 #include "shop/core/error.hpp"
-#include "shop/core/error.hpp"
 #include "shop/http/router.hpp"
 
 namespace shop::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;              // 0: an ephemeral port (see Server::port())
-  int io_threads = 0;                     // 0: one per core
+  std::uint16_t port = 8080;  // 0: an ephemeral port (see Server::port())
+  int io_threads = 0;         // 0: one per core
   std::size_t header_limit = 8 * 1024;
   std::size_t body_limit = 1024 * 1024;
-  std::chrono::milliseconds read_timeout{10'000};   // from a request's first byte to its last
-  std::chrono::milliseconds idle_timeout{60'000};   // waiting for the next request on a connection
+  std::chrono::milliseconds read_timeout{10'000};  // from a request's first byte to its last
+  std::chrono::milliseconds idle_timeout{60'000};  // waiting for the next request on a connection
   std::chrono::milliseconds write_timeout{10'000};
   std::chrono::milliseconds drain_timeout{10'000};  // graceful shutdown bound
 };

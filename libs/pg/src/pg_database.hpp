@@ -1,0 +1,37 @@
+// The PostgreSQL Database: transactions over the pool, commit failpoints and listeners.
+// Private to libs/pg (MigrateWithLock needs the dedicated-connection hook).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "pg_pool.hpp"
+#include "shop/db/database.hpp"
+
+namespace shop::db::pgdetail {
+
+class PgDatabase final : public Database {
+ public:
+  PgDatabase(ConnectParams params, int pool_size, std::chrono::milliseconds acquire_timeout,
+             std::unique_ptr<Connection> first)
+      : pool_(std::move(params), pool_size, acquire_timeout, std::move(first)) {}
+
+  Dialect dialect() const override { return Dialect::kPostgres; }
+  bool Ping() override;
+  Result<void> ExecScript(std::string_view sql) override;
+  void OnCommit(std::function<void()> listener) override;
+  Result<void> RunTx(TxMode mode, const std::function<Result<void>(Tx&)>& fn) override;
+
+  Pool& pool() { return pool_; }
+
+ private:
+  void NotifyCommitted();
+
+  Pool pool_;
+  std::mutex listeners_mu_;
+  std::shared_ptr<const std::vector<std::function<void()>>> listeners_;
+};
+
+}  // namespace shop::db::pgdetail

@@ -1,0 +1,57 @@
+// A bounded pool of libpq connections, opened lazily up to `max`. Acquire() hands a connection to
+// one thread until its Lease ends and waits at most `acquire_timeout` while all are out
+// (-> kUnavailable "database pool exhausted"). Broken connections are reset on the way out.
+// Thread-safe. Private to libs/pg.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "pg_connection.hpp"
+
+namespace shop::db::pgdetail {
+
+class Pool {
+ public:
+  class Lease {
+   public:
+    Lease(Pool* pool, std::unique_ptr<Connection> c) : pool_(pool), c_(std::move(c)) {}
+    Lease(Lease&& o) noexcept : pool_(o.pool_), c_(std::move(o.c_)) {}
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() { Release(); }
+    Connection& operator*() const { return *c_; }
+    Connection* operator->() const { return c_.get(); }
+    void Release() {
+      if (c_) pool_->Return(std::move(c_));
+    }
+
+   private:
+    Pool* pool_;
+    std::unique_ptr<Connection> c_;
+  };
+
+  Pool(ConnectParams params, int max, std::chrono::milliseconds acquire_timeout, std::unique_ptr<Connection> first);
+
+  Result<Lease> Acquire();
+  Result<Lease> Acquire(std::chrono::milliseconds timeout);
+  // A connection outside the pool (advisory locks held across transactions), same parameters.
+  Result<std::unique_ptr<Connection>> OpenDedicated() const { return Connection::Open(params_); }
+  int max_connections() const { return max_; }
+
+ private:
+  void Return(std::unique_ptr<Connection> c);
+  void Forget();  // a checked-out connection was dropped
+
+  const ConnectParams params_;
+  const int max_;
+  const std::chrono::milliseconds acquire_timeout_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  int total_ = 0;
+};
+
+}  // namespace shop::db::pgdetail
