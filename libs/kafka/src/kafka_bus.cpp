@@ -54,7 +54,7 @@ Result<void> KafkaBus::EnsureTopics() {
     names.push_back(t);
     names.push_back(t + o.dlq_suffix);
   }
-  return kafka_detail::CreateTopics(impl_->producer->handle().c_ptr(), names, o.topic_partitions,
+  return kafka_detail::CreateTopics(impl_->producer->handle()->c_ptr(), names, o.topic_partitions,
                                     o.topic_replication_factor, o.admin_timeout_ms);
 }
 

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 
+#include "shop/observability/log.hpp"
 #include "shop/observability/metrics.hpp"
 
 namespace shop::events::kafka_detail {
@@ -35,17 +36,34 @@ Producer::Producer(const KafkaOptions& options) : timeout_ms_(options.publish_ti
   props["enable.idempotence"] = "true";
   props["acks"] = "all";
   props["message.timeout.ms"] = std::to_string(options.publish_timeout_ms);
-  props["linger.ms"] = "2";
-  auto conf = MakeConf(props, options);
-  SetCallback(*conf, "event_cb", &log_);
+  props["linger.ms"] = "0";  // Publish() waits for each report: do not add batching delay
+  conf_ = MakeConf(props, options);
+  SetCallback(*conf_, "event_cb", &log_);
   std::string err;
-  if (conf->set("dr_cb", &reports_, err) != RdKafka::Conf::CONF_OK) throw ErrorException(Error::Internal(err));
-  producer_.reset(RdKafka::Producer::create(conf.get(), err));
+  if (conf_->set("dr_cb", &reports_, err) != RdKafka::Conf::CONF_OK) throw ErrorException(Error::Internal(err));
+  producer_.reset(RdKafka::Producer::create(conf_.get(), err));
   if (!producer_) throw ErrorException(Error::Invalid("kafka", "producer: " + err));
 }
 
 Producer::~Producer() {
   if (producer_) producer_->flush(timeout_ms_);
+}
+
+std::shared_ptr<RdKafka::Producer> Producer::handle() {
+  std::lock_guard lock(mu_);
+  return producer_;
+}
+
+void Producer::ReplaceAfterFatal(const std::shared_ptr<RdKafka::Producer>& failed) {
+  std::string reason;
+  failed->fatal_error(reason);
+  std::lock_guard lock(mu_);
+  if (producer_ != failed) return;  // another caller replaced it already
+  std::string err;
+  std::shared_ptr<RdKafka::Producer> fresh(RdKafka::Producer::create(conf_.get(), err));
+  log::Error("kafka producer fatal error, producer recreated",
+             {{"reason", reason}, {"recreated", fresh != nullptr}, {"error", err}});
+  if (fresh) producer_ = std::move(fresh);
 }
 
 Result<void> Producer::Send(const std::string& topic, std::string_view key, std::string_view value,
@@ -55,15 +73,17 @@ Result<void> Producer::Send(const std::string& topic, std::string_view key, std:
     hs = RdKafka::Headers::create();
     for (const auto& [k, v] : headers) hs->add(k, v);
   }
+  auto producer = handle();
   auto delivery = std::make_shared<Delivery>();
   auto* ref = new DeliveryRef(delivery);
-  const auto rc = producer_->produce(topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+  const auto rc = producer->produce(topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
                                      const_cast<char*>(value.data()), value.size(),
                                      key.empty() ? nullptr : key.data(), key.size(), 0, hs, ref);
   if (rc != RdKafka::ERR_NO_ERROR) {
     delete ref;
     delete hs;  // left untouched by a failed produce()
-    producer_->poll(0);
+    producer->poll(0);
+    if (rc == RdKafka::ERR__FATAL) ReplaceAfterFatal(producer);
     return Error::Unavailable("kafka produce to " + topic + ": " + RdKafka::err2str(rc));
   }
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_ + kWaitMarginMs);
@@ -71,9 +91,10 @@ Result<void> Producer::Send(const std::string& topic, std::string_view key, std:
     if (std::chrono::steady_clock::now() >= until) {
       return Error::Unavailable("kafka produce to " + topic + ": no delivery report in time");
     }
-    producer_->poll(20);
+    producer->poll(20);
   }
   if (delivery->err != RdKafka::ERR_NO_ERROR) {
+    if (delivery->err == RdKafka::ERR__FATAL) ReplaceAfterFatal(producer);
     return Error::Unavailable("kafka produce to " + topic + ": " + delivery->errstr);
   }
   metrics::Inc("shop_kafka_published_total", {{"topic", topic}});

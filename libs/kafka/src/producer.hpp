@@ -1,8 +1,12 @@
 // Private to shop_kafka: the idempotent producer (enable.idempotence=true, acks=all). Send() waits
 // for the delivery report, bounded by options.publish_timeout_ms (message.timeout.ms) plus a
 // margin. Thread-safe: callers may poll concurrently; each waits for its own report.
+// After a fatal error of the idempotent producer (librdkafka then fails every message) the
+// failing call replaces the producer with a fresh one, so later calls succeed again.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,16 +29,20 @@ class Producer {
   Result<void> Send(const std::string& topic, std::string_view key, std::string_view value,
                     const Headers& headers = {});
 
-  RdKafka::Producer& handle() { return *producer_; }
+  // The current librdkafka producer (replaced after a fatal error).
+  std::shared_ptr<RdKafka::Producer> handle();
 
  private:
+  void ReplaceAfterFatal(const std::shared_ptr<RdKafka::Producer>& failed);
   class DeliveryReports final : public RdKafka::DeliveryReportCb {
    public:
     void dr_cb(RdKafka::Message& message) override;
   };
   LogBridge log_{"producer"};
   DeliveryReports reports_;
-  std::unique_ptr<RdKafka::Producer> producer_;
+  std::unique_ptr<RdKafka::Conf> conf_;  // kept to recreate the producer
+  std::mutex mu_;
+  std::shared_ptr<RdKafka::Producer> producer_;
   int timeout_ms_;
 };
 

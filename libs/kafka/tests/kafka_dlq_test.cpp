@@ -52,6 +52,14 @@ TEST(KafkaDeadLetterTest, FailingHandlerIsRetriedThenTheMessageLandsInTheDeadLet
   ASSERT_TRUE(WaitFor([&] { return later_handled == 1; }));
   EXPECT_EQ(calls, 3);
   EXPECT_EQ(metrics::Value("shop_kafka_dlq_total", {{"service", "t3-service"}, {"topic", topic}}), 1);
+
+  // Its offset was stored: after a restart of the consumer it is not delivered again.
+  bus.Stop();
+  bus.Start();
+  ASSERT_TRUE(WaitFor([&] { return bus.assigned_partitions() == testing::kPartitions; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(later_handled, 1);
 }
 
 TEST(KafkaDeadLetterTest, MalformedMessageGoesStraightToTheDeadLetterTopic) {

@@ -95,8 +95,11 @@ events::Envelope OrderCreated(const std::string& order_id, const std::vector<Ord
     items.push_back({{"product_id", l.product_id}, {"quantity", l.quantity}, {"unit_price_cents", 100}});
     total += 100 * l.quantity;
   }
-  boost::json::object data{{"order_id", order_id}, {"user_id", "u1"}, {"items", std::move(items)},
-                           {"total_cents", total}, {"currency", "USD"}};
+  boost::json::object data{{"order_id", order_id},
+                           {"user_id", "u1"},
+                           {"items", std::move(items)},
+                           {"total_cents", total},
+                           {"currency", "USD"}};
   return events::Make("orders", "OrderCreated", order_id, std::move(data));
 }
 

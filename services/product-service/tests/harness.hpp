@@ -45,8 +45,8 @@ struct Harness {
   Repositories repos() { return {product_repo, inventory_repo}; }
 
   // Creates a product (asserting success) and sets its stock.
-  Product Add(std::string sku, std::int64_t price_cents = 1000, std::string category = "misc",
-              std::int64_t on_hand = 0, std::string name = {}, std::string description = {});
+  Product Add(std::string sku, std::int64_t price_cents = 1000, std::string category = "misc", std::int64_t on_hand = 0,
+              std::string name = {}, std::string description = {});
   StockLevel Stock(const std::string& product_id);
   // Publishes pending outbox rows to the recorder.
   void Drain();

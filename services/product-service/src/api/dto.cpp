@@ -12,7 +12,7 @@ namespace {
 constexpr std::int64_t kMinInt = std::numeric_limits<std::int64_t>::min();
 constexpr std::int64_t kMaxInt = std::numeric_limits<std::int64_t>::max();
 constexpr std::size_t kAnyLength = 1'000'000;
-constexpr std::size_t kMaxQueryText = 256;
+constexpr std::size_t kMaxQueryText = 200;
 
 Error QueryError(std::string field, std::string message) {
   Error e = Error::BadRequest(field + ": " + message);
@@ -113,7 +113,7 @@ Result<ListQuery> ParseListQuery(const http::Request& req, std::optional<std::st
     q.sort = *s;
   }
   if (auto raw = req.QueryParam("q"); raw && !Trim(*raw).empty()) {
-    if (raw->size() > kMaxQueryText) return QueryError("q", "must be at most 256 characters");
+    if (raw->size() > kMaxQueryText) return QueryError("q", "must be at most 200 characters");
     q.q = std::move(*raw);
   }
   if (auto raw = req.QueryParam("category"); raw && !raw->empty()) q.category = std::move(*raw);

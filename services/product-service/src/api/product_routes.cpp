@@ -14,17 +14,22 @@ std::string CacheControl(const RouteOptions& o) { return "public, max-age=" + st
 
 http::Response Fail(const Error& e, const http::Request& req) { return http::Problem(e, req.ctx.request_id); }
 
+// The product representation with its strong ETag (the same tag a later GET returns).
+http::Response ProductReply(int status, const Product& p) {
+  auto res = json::Reply(status, ToJson(p));
+  res.headers.Set("ETag", StrongEtag(res.body));
+  return res;
+}
+
 http::Response GetProduct(CatalogService& catalog, const RouteOptions& o, const http::Request& req) {
   auto p = catalog.Get(req.Param("id"));
   if (!p) return Fail(p.error(), req);
-  auto res = json::Reply(200, ToJson(*p));
-  auto etag = StrongEtag(res.body);
-  if (IfNoneMatchHits(req, etag)) {
+  auto res = ProductReply(200, *p);
+  if (IfNoneMatchHits(req, *res.headers.Get("ETag"))) {
     res.status = 304;
     res.body.clear();
     res.headers.Remove("Content-Type");
   }
-  res.headers.Set("ETag", std::move(etag));
   res.headers.Set("Cache-Control", CacheControl(o));
   return res;
 }
@@ -62,7 +67,7 @@ http::Response CreateProduct(CatalogService& catalog, const Verifier& v, const h
   if (!fields) return Fail(fields.error(), req);
   auto p = catalog.Create(std::move(*fields));
   if (!p) return Fail(p.error(), req);
-  auto res = json::Reply(201, ToJson(*p));
+  auto res = ProductReply(201, *p);
   res.headers.Set("Location", "/api/v1/products/" + p->id);
   return res;
 }
@@ -73,7 +78,7 @@ http::Response ReplaceProduct(CatalogService& catalog, const Verifier& v, const 
   if (!fields) return Fail(fields.error(), req);
   auto p = catalog.Replace(req.Param("id"), std::move(*fields));
   if (!p) return Fail(p.error(), req);
-  return json::Reply(200, ToJson(*p));
+  return ProductReply(200, *p);
 }
 
 http::Response PatchProduct(CatalogService& catalog, const Verifier& v, const http::Request& req) {
@@ -82,7 +87,7 @@ http::Response PatchProduct(CatalogService& catalog, const Verifier& v, const ht
   if (!patch) return Fail(patch.error(), req);
   auto p = catalog.Patch(req.Param("id"), *patch);
   if (!p) return Fail(p.error(), req);
-  return json::Reply(200, ToJson(*p));
+  return ProductReply(200, *p);
 }
 
 http::Response DeleteProduct(CatalogService& catalog, const Verifier& v, const http::Request& req) {
@@ -100,7 +105,8 @@ Result<auth::Principal> CheckAdmin(const http::Request& req, const auth::TokenVe
 
 void MapProductRoutes(http::Router& router, CatalogService& catalog, Verifier verifier, RouteOptions o) {
   router.Get("/api/v1/products", [&catalog, o](http::Request& r) { return ListProducts(catalog, o, r); });
-  router.Post("/api/v1/products", [&catalog, verifier](http::Request& r) { return CreateProduct(catalog, verifier, r); });
+  router.Post("/api/v1/products",
+              [&catalog, verifier](http::Request& r) { return CreateProduct(catalog, verifier, r); });
   router.Get("/api/v1/products/{id}", [&catalog, o](http::Request& r) { return GetProduct(catalog, o, r); });
   router.Put("/api/v1/products/{id}",
              [&catalog, verifier](http::Request& r) { return ReplaceProduct(catalog, verifier, r); });

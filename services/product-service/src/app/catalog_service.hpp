@@ -17,8 +17,7 @@ namespace shop::product {
 
 class CatalogService {
  public:
-  CatalogService(db::Database& db, Repositories repos, const Clock& clock)
-      : db_(db), repos_(repos), clock_(clock) {}
+  CatalogService(db::Database& db, Repositories repos, const Clock& clock) : db_(db), repos_(repos), clock_(clock) {}
 
   // New product with on_hand 0.
   Result<Product> Create(ProductFields fields);

@@ -9,7 +9,8 @@ namespace {
 
 Result<void> AppendOn(db::Tx& tx, std::string_view topic, std::string_view type, std::string_view key,
                       boost::json::object data, const Clock& clock) {
-  return events::Append(tx, events::Make(std::string(topic), std::string(type), std::string(key), std::move(data), clock));
+  return events::Append(tx,
+                        events::Make(std::string(topic), std::string(type), std::string(key), std::move(data), clock));
 }
 
 }  // namespace

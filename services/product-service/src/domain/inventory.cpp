@@ -4,9 +4,12 @@ namespace shop::product {
 
 std::string_view ToString(ReservationStatus s) {
   switch (s) {
-    case ReservationStatus::kHeld: return "held";
-    case ReservationStatus::kCommitted: return "committed";
-    case ReservationStatus::kReleased: return "released";
+    case ReservationStatus::kHeld:
+      return "held";
+    case ReservationStatus::kCommitted:
+      return "committed";
+    case ReservationStatus::kReleased:
+      return "released";
   }
   return "held";
 }

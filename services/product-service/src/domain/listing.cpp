@@ -15,11 +15,16 @@ std::optional<SortOrder> ParseSort(std::string_view s) {
 
 std::string_view ToString(SortOrder s) {
   switch (s) {
-    case SortOrder::kPriceAsc: return "price";
-    case SortOrder::kPriceDesc: return "-price";
-    case SortOrder::kNameAsc: return "name";
-    case SortOrder::kCreatedAsc: return "created_at";
-    case SortOrder::kCreatedDesc: return "-created_at";
+    case SortOrder::kPriceAsc:
+      return "price";
+    case SortOrder::kPriceDesc:
+      return "-price";
+    case SortOrder::kNameAsc:
+      return "name";
+    case SortOrder::kCreatedAsc:
+      return "created_at";
+    case SortOrder::kCreatedDesc:
+      return "-created_at";
   }
   return "-created_at";
 }
@@ -30,10 +35,16 @@ KeysetPosition PositionOf(const Product& p, SortOrder sort) {
   KeysetPosition pos{p.id};
   switch (sort) {
     case SortOrder::kPriceAsc:
-    case SortOrder::kPriceDesc: pos.int_key = p.fields.price_cents; break;
-    case SortOrder::kNameAsc: pos.text_key = NameSortKey(p.fields.name); break;
+    case SortOrder::kPriceDesc:
+      pos.int_key = p.fields.price_cents;
+      break;
+    case SortOrder::kNameAsc:
+      pos.text_key = NameSortKey(p.fields.name);
+      break;
     case SortOrder::kCreatedAsc:
-    case SortOrder::kCreatedDesc: pos.int_key = p.created_at; break;
+    case SortOrder::kCreatedDesc:
+      pos.int_key = p.created_at;
+      break;
   }
   return pos;
 }

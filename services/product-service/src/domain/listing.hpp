@@ -27,8 +27,8 @@ bool IsDescending(SortOrder s);
 // Where the previous page ended: the last item's sort key and id.
 struct KeysetPosition {
   std::string id;
-  std::int64_t int_key = 0;   // price or created_at
-  std::string text_key;       // name
+  std::int64_t int_key = 0;  // price or created_at
+  std::string text_key;      // name
 };
 
 struct ListQuery {

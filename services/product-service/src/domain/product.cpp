@@ -8,8 +8,8 @@ namespace shop::product {
 bool IsValidSku(std::string_view sku) {
   if (sku.empty() || sku.size() > kMaxSkuLength) return false;
   for (char c : sku) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '_' || c == '-';
+    const bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;

@@ -23,38 +23,53 @@ struct CategorySpec {
 constexpr std::array<std::string_view, 5> kBrands = {"Acme", "Nova", "Zenith", "Orbit", "Juniper"};
 
 constexpr std::array<CategorySpec, 8> kCategories = {{
-    {"electronics", "ELEC",
+    {"electronics",
+     "ELEC",
      {"Wireless Headphones", "Bluetooth Speaker", "USB-C Charger", "Mechanical Keyboard", "Gaming Mouse",
       "27-inch Monitor", "HD Webcam", "Power Bank"},
-     1999, "Reliable everyday electronics with a two-year warranty."},
-    {"books", "BOOK",
-     {"Cookbook", "Science Fiction Novel", "Travel Guide", "History of Rome", "Poetry Collection",
-      "Programming in C++", "Children's Picture Book", "Mystery Thriller"},
-     899, "A well-reviewed title, printed on recycled paper."},
-    {"home-kitchen", "HOME",
+     1999,
+     "Reliable everyday electronics with a two-year warranty."},
+    {"books",
+     "BOOK",
+     {"Cookbook", "Science Fiction Novel", "Travel Guide", "History of Rome", "Poetry Collection", "Programming in C++",
+      "Children's Picture Book", "Mystery Thriller"},
+     899,
+     "A well-reviewed title, printed on recycled paper."},
+    {"home-kitchen",
+     "HOME",
      {"Chef's Knife", "Cast Iron Skillet", "French Press", "Cutting Board", "Stand Mixer", "Espresso Cups",
       "Stainless Kettle", "Storage Jars"},
-     1299, "Built for daily use in a busy kitchen."},
-    {"clothing", "CLTH",
+     1299,
+     "Built for daily use in a busy kitchen."},
+    {"clothing",
+     "CLTH",
      {"Cotton T-Shirt", "Denim Jacket", "Wool Sweater", "Rain Coat", "Linen Shirt", "Chino Trousers", "Hoodie",
       "Knit Beanie"},
-     1499, "Comfortable fit, machine washable."},
-    {"sports-outdoors", "SPRT",
+     1499,
+     "Comfortable fit, machine washable."},
+    {"sports-outdoors",
+     "SPRT",
      {"Yoga Mat", "Running Shoes", "Camping Tent", "Water Bottle", "Hiking Backpack", "Cycling Helmet",
       "Resistance Bands", "Trekking Poles"},
-     1199, "Tested outdoors in every season."},
-    {"toys-games", "TOYS",
+     1199,
+     "Tested outdoors in every season."},
+    {"toys-games",
+     "TOYS",
      {"Building Blocks", "Jigsaw Puzzle", "Board Game", "Plush Bear", "Remote Control Car", "Card Game",
       "Wooden Train Set", "Science Kit"},
-     999, "Fun for the whole family; ages 6 and up."},
-    {"beauty", "BEAU",
-     {"Face Moisturizer", "Shampoo", "Lip Balm", "Sunscreen SPF 50", "Hand Cream", "Body Wash",
-      "Hair Conditioner", "Facial Cleanser"},
-     599, "Dermatologically tested, fragrance free."},
-    {"grocery", "GROC",
-     {"Ground Coffee", "Green Tea", "Dark Chocolate", "Olive Oil", "Honey Jar", "Pasta", "Granola",
-      "Maple Syrup"},
-     399, "Sourced from independent producers."},
+     999,
+     "Fun for the whole family; ages 6 and up."},
+    {"beauty",
+     "BEAU",
+     {"Face Moisturizer", "Shampoo", "Lip Balm", "Sunscreen SPF 50", "Hand Cream", "Body Wash", "Hair Conditioner",
+      "Facial Cleanser"},
+     599,
+     "Dermatologically tested, fragrance free."},
+    {"grocery",
+     "GROC",
+     {"Ground Coffee", "Green Tea", "Dark Chocolate", "Olive Oil", "Honey Jar", "Pasta", "Granola", "Maple Syrup"},
+     399,
+     "Sourced from independent producers."},
 }};
 
 // A small deterministic generator (no std::rand: same catalog on every machine).
@@ -77,15 +92,16 @@ Product DemoProduct(int i, Lcg& rng, UnixMillis created_at) {
   const auto b = static_cast<std::size_t>(k % 5);
   Product p;
   p.id = NewId();
-  p.fields.sku = std::string(cat.code) + "-" + std::string(kBrands[b]).substr(0, 3) + "-" +
-                 std::to_string(1000 + item * 10 + b);
+  p.fields.sku =
+      std::string(cat.code) + "-" + std::string(kBrands[b]).substr(0, 3) + "-" + std::to_string(1000 + item * 10 + b);
   if (gen > 0) p.fields.sku += "-G" + std::to_string(gen + 1);
   for (char& c : p.fields.sku) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   }
   p.fields.name = std::string(kBrands[b]) + " " + std::string(cat.items[item]);
   if (gen > 0) p.fields.name += " Gen " + std::to_string(gen + 1);
-  p.fields.description = std::string(cat.items[item]) + " by " + std::string(kBrands[b]) + ". " + std::string(cat.blurb);
+  p.fields.description =
+      std::string(cat.items[item]) + " by " + std::string(kBrands[b]) + ". " + std::string(cat.blurb);
   // Prices end in 99 and spread around the category's base price.
   const auto spread = static_cast<std::int64_t>(rng.Next() % 40);
   p.fields.price_cents = (cat.base_cents / 100 + spread + static_cast<std::int64_t>(item) * 3) * 100 + 99;
@@ -99,7 +115,9 @@ Product DemoProduct(int i, Lcg& rng, UnixMillis created_at) {
 
 }  // namespace
 
-Result<int> LoadDemoCatalog(db::Database& db, const Clock& clock) { return LoadDemoCatalog(db, clock, kDemoCatalogSize); }
+Result<int> LoadDemoCatalog(db::Database& db, const Clock& clock) {
+  return LoadDemoCatalog(db, clock, kDemoCatalogSize);
+}
 
 Result<int> LoadDemoCatalog(db::Database& db, const Clock& clock, int count) {
   infra::SqlProductRepository products;

@@ -1,5 +1,5 @@
-// The demo catalog: a deterministic (same content on every run; ids are fresh) set of realistic products (8 categories, 320 products, each
-// with stock) so a newcomer has something to browse. Loaded only into an empty store, in one
+// The demo catalog: a deterministic (same content on every run; ids are fresh) set of realistic products (8 categories,
+// 320 products, each with stock) so a newcomer has something to browse. Loaded only into an empty store, in one
 // transaction, with a ProductCreated event per product.
 #pragma once
 

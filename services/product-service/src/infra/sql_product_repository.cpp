@@ -50,10 +50,13 @@ Error SkuConflictOr(Error e) {
 std::string_view KeyColumn(SortOrder s) {
   switch (s) {
     case SortOrder::kPriceAsc:
-    case SortOrder::kPriceDesc: return "p.price_cents";
-    case SortOrder::kNameAsc: return "p.name_key";
+    case SortOrder::kPriceDesc:
+      return "p.price_cents";
+    case SortOrder::kNameAsc:
+      return "p.name_key";
     case SortOrder::kCreatedAsc:
-    case SortOrder::kCreatedDesc: return "p.created_at";
+    case SortOrder::kCreatedDesc:
+      return "p.created_at";
   }
   return "p.created_at";
 }

@@ -34,8 +34,8 @@ void ReservationSweeper::Loop() {
       log::Warn("reservation sweep failed", {{"component", std::string_view("product-service")},
                                              {"error", std::string_view(released.error().detail)}});
     } else if (*released > 0) {
-      log::Info("expired reservations released", {{"component", std::string_view("product-service")},
-                                                   {"orders", static_cast<std::int64_t>(*released)}});
+      log::Info("expired reservations released",
+                {{"component", std::string_view("product-service")}, {"orders", static_cast<std::int64_t>(*released)}});
     }
     lock.lock();
   }

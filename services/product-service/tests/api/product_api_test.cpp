@@ -46,8 +46,7 @@ class ProductApiTest : public ::testing::Test {
   }
   static boost::json::value Body(const http::Response& r) { return boost::json::parse(r.body); }
 
-  std::string Create(std::string sku, std::int64_t price = 1000, std::string category = "misc",
-                     std::string name = {}) {
+  std::string Create(std::string sku, std::int64_t price = 1000, std::string category = "misc", std::string name = {}) {
     if (name.empty()) name = "Product " + sku;
     auto r = Call(http::Method::kPost, "/api/v1/products",
                   R"({"sku":")" + sku + R"(","name":")" + name + R"(","price_cents":)" + std::to_string(price) +
@@ -84,18 +83,24 @@ TEST_F(ProductApiTest, CreateReturns201WithTheContractShapeAndLocation) {
   EXPECT_EQ(b.at("stock_available").as_int64(), 0);
   EXPECT_EQ(b.at("created_at").as_string(), FormatRfc3339(h_.clock.NowMs()));
   EXPECT_EQ(r.headers.Get("Location").value_or(""), "/api/v1/products/" + std::string(b.at("id").as_string()));
+  // The tag on 201 is the one GET returns, so a client can revalidate straight away.
+  auto etag = std::string(r.headers.Get("ETag").value_or(""));
+  ASSERT_FALSE(etag.empty());
+  EXPECT_EQ(
+      Call(Method::kGet, "/api/v1/products/" + std::string(b.at("id").as_string()), {}, {}, {{"If-None-Match", etag}})
+          .status,
+      304);
 }
 
 TEST_F(ProductApiTest, WritesNeedAnAdmin) {
   auto id = Create("AUTH-1");
   const std::string body = R"({"sku":"X-1","name":"x","price_cents":1,"category":"c"})";
-  for (auto [m, target] : std::vector<std::pair<Method, std::string>>{
-           {Method::kPost, "/api/v1/products"},
-           {Method::kPut, "/api/v1/products/" + id},
-           {Method::kPatch, "/api/v1/products/" + id},
-           {Method::kDelete, "/api/v1/products/" + id},
-           {Method::kGet, "/api/v1/inventory/" + id},
-           {Method::kPut, "/api/v1/inventory/" + id}}) {
+  for (auto [m, target] : std::vector<std::pair<Method, std::string>>{{Method::kPost, "/api/v1/products"},
+                                                                      {Method::kPut, "/api/v1/products/" + id},
+                                                                      {Method::kPatch, "/api/v1/products/" + id},
+                                                                      {Method::kDelete, "/api/v1/products/" + id},
+                                                                      {Method::kGet, "/api/v1/inventory/" + id},
+                                                                      {Method::kPut, "/api/v1/inventory/" + id}}) {
     SCOPED_TRACE(target);
     auto anon = Call(m, target, body);
     EXPECT_EQ(anon.status, 401);
@@ -117,17 +122,21 @@ TEST_F(ProductApiTest, ValidationErrorsAre422WithFieldsAndWrongTypesAre400) {
   EXPECT_EQ(fields, (std::set<std::string>{"sku", "name", "price_cents", "currency", "category"}));
   EXPECT_EQ(Call(Method::kPost, "/api/v1/products", R"({"name":"x","price_cents":1,"category":"c"})", admin_).status,
             422);  // sku missing
-  EXPECT_EQ(Call(Method::kPost, "/api/v1/products",
-                 R"({"sku":"A","name":"x","price_cents":"12","category":"c"})", admin_).status, 400);
+  EXPECT_EQ(
+      Call(Method::kPost, "/api/v1/products", R"({"sku":"A","name":"x","price_cents":"12","category":"c"})", admin_)
+          .status,
+      400);
   EXPECT_EQ(Call(Method::kPost, "/api/v1/products", "{not json", admin_).status, 400);
   EXPECT_EQ(Call(Method::kPost, "/api/v1/products",
-                 R"({"sku":"A","name":"x","price_cents":100000000001,"category":"c"})", admin_).status, 422);
+                 R"({"sku":"A","name":"x","price_cents":100000000001,"category":"c"})", admin_)
+                .status,
+            422);
 }
 
 TEST_F(ProductApiTest, DuplicateSkuIs409) {
   Create("DUP-1");
-  auto r = Call(Method::kPost, "/api/v1/products", R"({"sku":"DUP-1","name":"x","price_cents":5,"category":"c"})",
-                admin_);
+  auto r =
+      Call(Method::kPost, "/api/v1/products", R"({"sku":"DUP-1","name":"x","price_cents":5,"category":"c"})", admin_);
   EXPECT_EQ(r.status, 409) << r.body;
 }
 
@@ -167,8 +176,10 @@ TEST_F(ProductApiTest, PutReplacesPatchUpdatesAndUnknownIs404) {
   EXPECT_EQ(Body(patch).at("name").as_string(), "Renamed");
   EXPECT_EQ(Call(Method::kPatch, "/api/v1/products/" + id, R"({"currency":"ABC"})", admin_).status, 422);
   EXPECT_EQ(Call(Method::kPatch, "/api/v1/products/nope", R"({"price_cents":1})", admin_).status, 404);
-  EXPECT_EQ(Call(Method::kPut, "/api/v1/products/nope",
-                 R"({"sku":"Z","name":"Z","price_cents":1,"category":"c"})", admin_).status, 404);
+  EXPECT_EQ(
+      Call(Method::kPut, "/api/v1/products/nope", R"({"sku":"Z","name":"Z","price_cents":1,"category":"c"})", admin_)
+          .status,
+      404);
   EXPECT_EQ(Call(Method::kGet, "/api/v1/products/nope").status, 404);
 }
 
@@ -215,8 +226,17 @@ TEST_F(ProductApiTest, ListPagesWithCursorAndCapsLimit) {
 
 TEST_F(ProductApiTest, BadListParametersAre400) {
   Create("Q-1");
-  for (std::string q : {"limit=0", "limit=-1", "limit=abc", "limit=1.5", "sort=cheapest", "min_price=-3",
-                        "max_price=x", "cursor=forged-cursor", "cursor=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
+  const std::vector<std::string> bad = {"limit=0",
+                                        "limit=-1",
+                                        "limit=abc",
+                                        "limit=1.5",
+                                        "sort=cheapest",
+                                        "min_price=-3",
+                                        "max_price=x",
+                                        "q=" + std::string(201, 'a'),
+                                        "cursor=forged-cursor",
+                                        "cursor=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"};
+  for (const auto& q : bad) {
     SCOPED_TRACE(q);
     auto r = Call(Method::kGet, "/api/v1/products?" + q);
     EXPECT_EQ(r.status, 400) << r.body;

@@ -307,8 +307,8 @@ TEST(CatalogServiceTest, SearchMatchesNameDescriptionAndSkuIgnoringCase) {
   EXPECT_EQ(search("mug-001"), Ids{mug.id});
   EXPECT_EQ(search("lmp-778"), Ids{lamp.id});
   EXPECT_EQ(search("kb-mech-42"), Ids{kb.id});
-  EXPECT_EQ(search("keyb"), Ids{kb.id});                 // prefix
-  EXPECT_EQ(search("desk reading"), Ids{lamp.id});       // every term must match
+  EXPECT_EQ(search("keyb"), Ids{kb.id});            // prefix
+  EXPECT_EQ(search("desk reading"), Ids{lamp.id});  // every term must match
   EXPECT_EQ(search("desk espresso"), Ids{});
   EXPECT_EQ(search("nothing-like-this"), Ids{});
   // FTS syntax in user text is just text.

@@ -45,7 +45,7 @@ void LoginThrottle::Add(Window& w, std::string_view key, UnixMillis now) {
 Result<void> LoginThrottle::Check(std::string_view account, std::string_view ip) {
   std::lock_guard lock(mu_);
   const auto now = clock_.NowMs();
-  const auto wait = std::max(RetryAfter(accounts_, account, now), RetryAfter(ips_, ip, now));
+  const auto wait = std::max(RetryAfter(accounts_, account, now), ip.empty() ? 0 : RetryAfter(ips_, ip, now));
   if (wait > 0) return Error::RateLimited("too many failed login attempts; try again later", static_cast<int>(wait));
   return Ok();
 }
@@ -54,7 +54,7 @@ void LoginThrottle::RecordFailure(std::string_view account, std::string_view ip)
   std::lock_guard lock(mu_);
   const auto now = clock_.NowMs();
   Add(accounts_, account, now);
-  Add(ips_, ip, now);
+  if (!ip.empty()) Add(ips_, ip, now);
 }
 
 void LoginThrottle::RecordSuccess(std::string_view account) {

@@ -4,6 +4,9 @@
 // retry_after_s = when the oldest counted failure leaves the window. Successful logins are never
 // counted (a busy office behind one NAT address is not locked out) and clear the account's count.
 //
+// An empty `ip` (a caller that does not know the client address) skips the per-IP limit rather
+// than putting every such login in one shared bucket that a single attacker could fill.
+//
 // State is in memory, per process (ADR/README: with several replicas each enforces its own limit;
 // a restart forgets the counts). Memory is bounded: at most `max` timestamps per key and at most
 // `max_keys` keys (stale keys are swept first; a flood of distinct keys evicts the oldest).

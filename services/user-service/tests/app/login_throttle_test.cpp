@@ -47,6 +47,13 @@ TEST(LoginThrottleTest, SuccessesAreNotCountedAndClearTheAccount) {
   EXPECT_TRUE(t.Check("ann@x.io", "5.5.5.5")) << "the count restarted after the success";
 }
 
+TEST(LoginThrottleTest, UnknownClientAddressIsNotOneSharedBucket) {
+  ManualClock clock;
+  LoginThrottle t({.max_failures_per_account = 100, .max_failures_per_ip = 2}, clock);
+  for (int i = 0; i < 10; ++i) t.RecordFailure("user" + std::to_string(i) + "@x.io", "");
+  EXPECT_TRUE(t.Check("fresh@x.io", ""));
+}
+
 TEST(LoginThrottleTest, ZeroDisablesALimit) {
   ManualClock clock;
   LoginThrottle t({.max_failures_per_account = 0, .max_failures_per_ip = 0}, clock);

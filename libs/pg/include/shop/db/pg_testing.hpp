@@ -5,7 +5,7 @@
 // When running as root, initdb and the server run as the `postgres` system user (runuser), since
 // PostgreSQL refuses to run as root. Start() fails with kUnavailable when no binaries are found
 // under /usr/lib/postgresql/*/bin (or $PG_BIN_DIR): tests GTEST_SKIP on that.
-// The data directory is a copy of a pristine cluster cached in /tmp/shop-pg-template-<v>-<uid>
+// The data directory is a copy of a pristine cluster cached in /tmp/shop-pg-template-<v>-w1-<uid>
 // (initdb once per machine; SHOP_PG_NO_TEMPLATE=1 runs initdb every time).
 #pragma once
 
