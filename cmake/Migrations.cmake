@@ -24,5 +24,5 @@ ${body}  };
 }  // namespace ${ns}
 ")
   target_sources(${target} PRIVATE ${out})
-  set_property(TARGET ${target} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${sql_files})
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${sql_files})
 endfunction()

@@ -18,6 +18,21 @@
 namespace shop::embedded {
 namespace {
 
+// Services' Config::FromEnv return either a Config (errors collected in the EnvReader) or a
+// Result<Config> (checks across variables); both end up here.
+template <class T>
+T Settle(T cfg, std::vector<std::string>&) {
+  return cfg;
+}
+template <class T>
+T Settle(Result<T> cfg, std::vector<std::string>& errors) {
+  if (!cfg) {
+    errors.push_back(cfg.error().detail);
+    return T{};
+  }
+  return std::move(*cfg);
+}
+
 // One service inside the process: its database, module, relay and component.
 struct Hosted {
   std::string name;
@@ -47,14 +62,18 @@ int Serve() {
     for (auto& c : var) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     db_urls[svc] = env.DatabaseUrl(var + "_DATABASE_URL", runtime::DefaultDatabaseUrl(cfg.data_dir, svc));
   }
-  auto user_cfg = user::Config::FromEnv(env);
-  auto product_cfg = product::Config::FromEnv(env);
-  auto order_cfg = order::Config::FromEnv(env);
-  auto payment_cfg = payment::Config::FromEnv(env);
+  std::vector<std::string> config_errors;
+  auto user_cfg = Settle(user::Config::FromEnv(env), config_errors);
+  auto product_cfg = Settle(product::Config::FromEnv(env), config_errors);
+  auto order_cfg = Settle(order::Config::FromEnv(env), config_errors);
+  auto payment_cfg = Settle(payment::Config::FromEnv(env), config_errors);
   auto routes = gateway::DefaultRoutes();
   const auto overrides = env.String("GATEWAY_ROUTES", "");
-  if (auto r = env.Finish(); !r) {
-    std::cerr << "ecommerce-platform: invalid configuration: " << r.error().detail << "\n";
+  if (auto r = env.Finish(); !r) config_errors.push_back(r.error().detail);
+  if (!config_errors.empty()) {
+    std::cerr << "ecommerce-platform: invalid configuration:";
+    for (const auto& e : config_errors) std::cerr << "\n  " << e;
+    std::cerr << "\n";
     return 2;
   }
   if (auto r = gateway::ApplyOverrides(routes, overrides); !r) {

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <ctime>
 #include <optional>
 
 #include "connection.hpp"
@@ -99,6 +100,20 @@ Request ToRequest(BeastRequest&& msg, const std::string& remote_addr) {
   return req;
 }
 
+// RFC 9110 6.6.1 asks an origin server for a Date on every response; formatted once a second.
+std::string_view HttpDate() {
+  thread_local std::time_t cached_second = 0;
+  thread_local char text[64] = {};
+  const std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    cached_second = now;
+  }
+  return text;
+}
+
 bool WantsClose(const Response& res) {
   const auto conn = res.headers.Get("Connection");
   return conn && beast::iequals(Trim(*conn), "close");
@@ -114,6 +129,7 @@ BeastResponse ToBeast(Response&& res, unsigned version, bool head, bool keep_ali
       continue;
     out.insert(name, value);
   }
+  if (out.count(bhttp::field::date) == 0) out.set(bhttp::field::date, HttpDate());
   const bool bodiless = res.status < 200 || res.status == 204 || res.status == 304;
   if (!bodiless) {
     // HEAD: the length of the body a GET would get, and no body bytes.

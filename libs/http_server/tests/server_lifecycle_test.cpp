@@ -61,6 +61,21 @@ TEST(ServerLifecycleTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
   EXPECT_LT(elapsed, 2s);
 }
 
+TEST(ServerLifecycleTest, ClientThatStopsReadingIsCutAfterWriteTimeout) {
+  auto options = TestOptions();
+  options.write_timeout = 300ms;
+  TestServer server(options);
+  RawSocket s(server.port());
+  ASSERT_TRUE(s.Send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n"));  // and never read
+  const auto wait_until = Clock::now() + 3s;
+  while (server->active_requests() == 0 && Clock::now() < wait_until) std::this_thread::sleep_for(5ms);
+  const auto start = Clock::now();
+  while (server->active_requests() != 0 && Clock::now() < wait_until) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(server->active_requests(), 0u);
+  EXPECT_GE(Clock::now() - start, 200ms);
+  EXPECT_FALSE(s.ReadResponse(false, 2s));  // the response was cut: never completes
+}
+
 TEST(ServerLifecycleTest, GracefulStopLetsAnInFlightRequestFinish) {
   TestServer server;
   RawSocket busy(server.port());

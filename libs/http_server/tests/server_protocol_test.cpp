@@ -40,6 +40,7 @@ TEST(ServerProtocolTest, KeepAliveServesTwoRequestsOnOneConnection) {
   ASSERT_TRUE(first);
   EXPECT_EQ(first->status, 200);
   EXPECT_EQ(first->Header("X-Target"), "/echo?n=1");
+  EXPECT_TRUE(first->Header("Date").value_or("").ends_with(" GMT"));
   ASSERT_TRUE(s.Send(Get("/echo?n=2")));
   auto second = s.ReadResponse();
   ASSERT_TRUE(second);

@@ -3,6 +3,7 @@
 //   /slow   -> waits 300 ms on a steady_timer, then 200 "done"
 //   /close  -> 200 with Connection: close
 //   /throw  -> the handler throws
+//   /big    -> 200 with a 32 MiB body (more than socket buffers hold)
 //   /headers -> 200, body = the request's header fields, one "name: value\n" per line
 //   other   -> 200 "hello"
 #pragma once
@@ -34,6 +35,7 @@ inline Task<Response> TestApp(Request& req) {
     res.headers.Set("X-Target", req.target);
     co_return res;
   }
+  if (req.path == "/big") co_return Response::Text(200, std::string(32 * 1024 * 1024, 'b'));
   if (req.path == "/headers") {
     std::string lines;
     for (const auto& [name, value] : req.headers) lines += name + ": " + value + "\n";

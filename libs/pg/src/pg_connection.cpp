@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "shop/observability/log.hpp"
+#include "shop/observability/metrics.hpp"
 
 namespace shop::db::pgdetail {
 namespace {
@@ -160,6 +161,7 @@ Result<void> Connection::Reset() {
     return Error::Unavailable("cannot reconnect to postgresql: " + Trim(PQerrorMessage(conn_)));
   }
   PQsetNoticeReceiver(conn_, OnNotice, nullptr);
+  metrics::Inc("shop_db_reconnects_total", {{"driver", "postgres"}});
   log::Info("database connection re-established");
   return Ok();
 }

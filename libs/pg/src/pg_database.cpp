@@ -1,5 +1,8 @@
 #include "pg_database.hpp"
 
+#include <algorithm>
+#include <optional>
+
 #include "pg_url.hpp"
 #include "shop/db/pg.hpp"
 #include "shop/failpoint/failpoint.hpp"
@@ -30,6 +33,23 @@ class PgTx final : public Tx {
   Connection& c_;
 };
 
+// Write transactions open on this thread, per database. A Write nested in a Write would wait on
+// row locks held by its own caller, a deadlock the server cannot see: refused, as by the SQLite
+// driver. (A Read inside a Write is fine: another connection, the committed snapshot.)
+thread_local std::vector<const void*> t_open_writes;
+
+class OpenWriteGuard {
+ public:
+  explicit OpenWriteGuard(const void* db) { t_open_writes.push_back(db); }
+  ~OpenWriteGuard() { t_open_writes.pop_back(); }
+  OpenWriteGuard(const OpenWriteGuard&) = delete;
+  OpenWriteGuard& operator=(const OpenWriteGuard&) = delete;
+};
+
+bool InWrite(const void* db) {
+  return std::find(t_open_writes.begin(), t_open_writes.end(), db) != t_open_writes.end();
+}
+
 // Runs a statement that is safe to repeat; a connection that turns out to be dead (the server
 // restarted, the backend was terminated while idle in the pool) is reset and the statement retried
 // once.
@@ -47,7 +67,8 @@ void Rollback(Connection& c) {
 }  // namespace
 
 bool PgDatabase::Ping() {
-  auto lease = pool_.Acquire();
+  // Readiness probes want a quick answer: a pool busy for more than a second counts as not ready.
+  auto lease = pool_.Acquire(std::min(pool_.acquire_timeout(), std::chrono::milliseconds(1000)));
   return lease && SimpleReconnecting(**lease, "SELECT 1").has_value();
 }
 
@@ -68,6 +89,9 @@ void PgDatabase::OnCommit(std::function<void()> listener) {
 }
 
 Result<void> PgDatabase::RunTx(TxMode mode, const std::function<Result<void>(Tx&)>& fn) {
+  if (mode == TxMode::kWrite && InWrite(this)) {
+    return Error::Internal("nested write transaction on the same database and thread would deadlock");
+  }
   auto lease = pool_.Acquire();
   if (!lease) return lease.error();
   Connection& c = **lease;
@@ -75,6 +99,8 @@ Result<void> PgDatabase::RunTx(TxMode mode, const std::function<Result<void>(Tx&
   PgTx tx(c);
   Result<void> result = Ok();
   try {
+    std::optional<OpenWriteGuard> guard;
+    if (mode == TxMode::kWrite) guard.emplace(this);
     result = fn(tx);
   } catch (...) {
     Rollback(c);
@@ -134,7 +160,8 @@ Result<std::unique_ptr<Database>> OpenPostgres(std::string_view url, PgOptions o
   // Defaults first: the expanded URL (dbname) comes last and overrides them.
   pgdetail::ConnectParams params = {
       {"connect_timeout", "5"},   {"keepalives", "1"},         {"keepalives_idle", "30"},
-      {"keepalives_interval", "10"}, {"keepalives_count", "3"}, {"application_name", "shop"},
+      {"keepalives_interval", "10"}, {"keepalives_count", "3"}, {"tcp_user_timeout", "30000"},
+      {"application_name", "shop"},
       {"dbname", parsed->libpq_url},
   };
   auto first = pgdetail::Connection::Open(params);

@@ -1,20 +1,48 @@
 #include "pg_pool.hpp"
 
+#include <mutex>
+
+#include "shop/observability/metrics.hpp"
+
 namespace shop::db::pgdetail {
+namespace {
+
+const metrics::Labels& PgLabels() {
+  static const metrics::Labels labels = {{"driver", "postgres"}};
+  return labels;
+}
+
+void DescribeMetrics() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    metrics::Describe("shop_db_connections", "gauge", "Open database connections in the pools");
+    metrics::Describe("shop_db_pool_exhausted_total", "counter",
+                      "Transactions that found every pooled connection busy until the acquire timeout");
+    metrics::Describe("shop_db_reconnects_total", "counter", "Broken database connections re-established");
+    metrics::Describe("shop_db_pool_wait_seconds", "histogram", "Time spent waiting for a pooled connection");
+  });
+}
+
+}  // namespace
 
 Pool::Pool(ConnectParams params, int max, std::chrono::milliseconds acquire_timeout,
            std::unique_ptr<Connection> first)
     : params_(std::move(params)), max_(max), acquire_timeout_(acquire_timeout) {
+  DescribeMetrics();
   if (first) {
     idle_.push_back(std::move(first));
     total_ = 1;
+    metrics::Add("shop_db_connections", PgLabels(), 1);
   }
 }
+
+Pool::~Pool() { metrics::Add("shop_db_connections", PgLabels(), -total_); }
 
 Result<Pool::Lease> Pool::Acquire() { return Acquire(acquire_timeout_); }
 
 Result<Pool::Lease> Pool::Acquire(std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + timeout;
   std::unique_ptr<Connection> c;
   {
     std::unique_lock lock(mu_);
@@ -27,6 +55,7 @@ Result<Pool::Lease> Pool::Acquire(std::chrono::milliseconds timeout) {
       if (total_ < max_) {
         ++total_;
         lock.unlock();
+        metrics::Add("shop_db_connections", PgLabels(), 1);
         auto opened = Connection::Open(params_);
         if (!opened) {
           Forget();
@@ -35,10 +64,13 @@ Result<Pool::Lease> Pool::Acquire(std::chrono::milliseconds timeout) {
         return Lease(this, std::move(*opened));
       }
       if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() && total_ >= max_) {
+        metrics::Inc("shop_db_pool_exhausted_total", PgLabels());
         return Error::Unavailable("database pool exhausted");
       }
     }
   }
+  metrics::Observe("shop_db_pool_wait_seconds", PgLabels(),
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   if (c->Broken()) {
     if (auto r = c->Reset(); !r) {
       c.reset();
@@ -65,6 +97,7 @@ void Pool::Return(std::unique_ptr<Connection> c) {
 }
 
 void Pool::Forget() {
+  metrics::Add("shop_db_connections", PgLabels(), -1);
   {
     std::lock_guard lock(mu_);
     --total_;

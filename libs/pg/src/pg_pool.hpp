@@ -1,6 +1,8 @@
 // A bounded pool of libpq connections, opened lazily up to `max`. Acquire() hands a connection to
 // one thread until its Lease ends and waits at most `acquire_timeout` while all are out
 // (-> kUnavailable "database pool exhausted"). Broken connections are reset on the way out.
+// Metrics (label driver="postgres"): shop_db_connections, shop_db_pool_exhausted_total,
+// shop_db_reconnects_total, shop_db_pool_wait_seconds.
 // Thread-safe. Private to libs/pg.
 #pragma once
 
@@ -34,12 +36,16 @@ class Pool {
   };
 
   Pool(ConnectParams params, int max, std::chrono::milliseconds acquire_timeout, std::unique_ptr<Connection> first);
+  ~Pool();
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
 
   Result<Lease> Acquire();
   Result<Lease> Acquire(std::chrono::milliseconds timeout);
   // A connection outside the pool (advisory locks held across transactions), same parameters.
   Result<std::unique_ptr<Connection>> OpenDedicated() const { return Connection::Open(params_); }
   int max_connections() const { return max_; }
+  std::chrono::milliseconds acquire_timeout() const { return acquire_timeout_; }
 
  private:
   void Return(std::unique_ptr<Connection> c);

@@ -186,8 +186,7 @@ Result<std::string> PgServer::CreateDatabase(std::string_view name) {
     PQfinish(c);
     return Error::Unavailable("cannot connect to the test server: " + msg);
   }
-  // FILE_COPY: a plain copy of template1, faster than WAL-logging it (fsync is off anyway).
-  const std::string sql = "CREATE DATABASE " + std::string(name) + " STRATEGY = FILE_COPY";
+  const std::string sql = "CREATE DATABASE " + std::string(name);
   PGresult* r = PQexec(c, sql.c_str());
   const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
   std::string msg = ok ? "" : PQerrorMessage(c);

@@ -105,6 +105,33 @@ TEST_F(PgConcurrency, DeadlockIsReportedAsRetryableUnavailable) {
   EXPECT_EQ(ScalarInt(*db, "SELECT sum(n) FROM r"), 2);
 }
 
+TEST_F(PgConcurrency, SerializationFailureIsReportedAsRetryableUnavailable) {
+  auto db = Open({.pool_size = 2});
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->ExecScript("CREATE TABLE acc (id BIGINT PRIMARY KEY, n BIGINT); INSERT INTO acc VALUES (1, 0);"));
+  std::atomic<int> read{0};
+  auto worker = [&] {
+    return db->Write([&](Tx& tx) -> Result<void> {
+      if (auto e = tx.Exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"); !e) return e.error();
+      auto row = tx.QueryOne("SELECT n FROM acc WHERE id = 1");
+      if (!row) return row.error();
+      ++read;
+      while (read.load() < 2) std::this_thread::yield();
+      if (auto e = tx.Exec("UPDATE acc SET n = $1 WHERE id = 1", {(*row)->Int(0) + 1}); !e) return e.error();
+      return Ok();
+    });
+  };
+  Result<void> ra = Ok(), rb = Ok();
+  std::thread a([&] { ra = worker(); });
+  std::thread b([&] { rb = worker(); });
+  a.join();
+  b.join();
+  ASSERT_NE(ra.has_value(), rb.has_value()) << "the second writer of the row must fail";
+  const Error& e = ra ? rb.error() : ra.error();
+  EXPECT_EQ(e.code, Errc::kUnavailable) << e.detail;
+  EXPECT_EQ(ScalarInt(*db, "SELECT n FROM acc WHERE id = 1"), 1);  // no lost update
+}
+
 TEST_F(PgConcurrency, TwoMigratorsAtOnceApplyEachMigrationOnce) {
   auto db1 = Open();
   auto db2 = Open();

@@ -199,6 +199,23 @@ TEST_F(PgDriver, TxExecScriptRunsSeveralStatementsInTheTransaction) {
   EXPECT_TRUE((*exists)->IsNull(0));  // DDL is transactional: rolled back
 }
 
+TEST_F(PgDriver, NestedWriteIsRefusedAndNestedReadSeesCommittedDataOnly) {
+  auto db = Open();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->ExecScript("CREATE TABLE t (id BIGINT PRIMARY KEY)"));
+  auto r = db->Write([&](Tx& tx) -> Result<void> {
+    if (auto e = tx.Exec("INSERT INTO t VALUES (1)"); !e) return e.error();
+    auto nested = db->Write([](Tx& inner) { return inner.Exec("UPDATE t SET id = 2 WHERE id = 1"); });
+    EXPECT_FALSE(nested);
+    auto seen = db->Read([](Tx& inner) { return inner.QueryOne("SELECT count(*) FROM t"); });
+    EXPECT_TRUE(seen && *seen);
+    if (seen && *seen) EXPECT_EQ((*seen)->Int(0), 0);
+    return Ok();
+  });
+  ASSERT_TRUE(r) << r.error().detail;
+  EXPECT_EQ(ScalarInt(*db, "SELECT count(*) FROM t"), 1);
+}
+
 TEST_F(PgDriver, SyntaxErrorIsInternalWithoutSqlText) {
   auto db = Open();
   ASSERT_TRUE(db);

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "pg_test_env.hpp"
+#include "shop/observability/metrics.hpp"
 
 namespace shop::db::pgtest {
 namespace {
@@ -24,6 +25,8 @@ TEST_F(PgPool, ExhaustedPoolFailsWithUnavailableAfterTheAcquireTimeout) {
     });
   });
   holding.get_future().wait();
+  const metrics::Labels labels = {{"driver", "postgres"}};
+  const double exhausted_before = metrics::Value("shop_db_pool_exhausted_total", labels);
   const auto t0 = std::chrono::steady_clock::now();
   auto r = db->Read([](Tx& tx) { return tx.Query("SELECT 1"); });
   const auto waited = std::chrono::steady_clock::now() - t0;
@@ -34,6 +37,7 @@ TEST_F(PgPool, ExhaustedPoolFailsWithUnavailableAfterTheAcquireTimeout) {
   EXPECT_EQ(r.error().detail, "database pool exhausted");
   EXPECT_GE(waited, 290ms);
   EXPECT_LT(waited, 5s);
+  EXPECT_EQ(metrics::Value("shop_db_pool_exhausted_total", labels), exhausted_before + 1);
   EXPECT_TRUE(db->Read([](Tx& tx) { return tx.Query("SELECT 1"); }));  // free again
 }
 
@@ -82,8 +86,10 @@ TEST_F(PgPool, IdleConnectionKilledByTheServerIsReplacedTransparently) {
   ASSERT_TRUE(db->ExecScript("CREATE TABLE t (id BIGINT PRIMARY KEY)"));
   const auto pid = BackendPid(*db);
   Terminate(*admin, pid);
+  const double reconnects_before = metrics::Value("shop_db_reconnects_total", {{"driver", "postgres"}});
   auto r = Exec(*db, "INSERT INTO t VALUES (1)");
   ASSERT_TRUE(r) << r.error().detail;
+  EXPECT_EQ(metrics::Value("shop_db_reconnects_total", {{"driver", "postgres"}}), reconnects_before + 1);
   EXPECT_NE(BackendPid(*db), pid);
   EXPECT_EQ(ScalarInt(*admin, "SELECT count(*) FROM t"), 1);
   EXPECT_TRUE(db->Ping());
@@ -118,6 +124,15 @@ TEST_F(PgPool, PingFailsWhenTheDatabaseIsGone) {
   EXPECT_TRUE((*gone)->Ping());
   ASSERT_TRUE(db->ExecScript("DROP DATABASE gone_" + std::to_string(::getpid()) + " WITH (FORCE)"));
   EXPECT_FALSE((*gone)->Ping());
+}
+
+TEST_F(PgPool, StatementTimeoutFromUrlOptionsIsUnavailable) {
+  auto db = OpenPostgres(url_ + "?options=-c%20statement_timeout%3D100&pool_size=1");
+  ASSERT_TRUE(db) << db.error().detail;
+  auto r = (*db)->Read([](Tx& tx) { return tx.Query("SELECT pg_sleep(5)"); });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::kUnavailable) << r.error().detail;
+  EXPECT_TRUE((*db)->Read([](Tx& tx) { return tx.Query("SELECT 1"); }));
 }
 
 }  // namespace

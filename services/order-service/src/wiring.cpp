@@ -11,6 +11,7 @@
 #include "infra/http_catalog_client.hpp"
 #include "infra/sql_cart_repository.hpp"
 #include "infra/sql_order_repository.hpp"
+#include "shop/observability/metrics.hpp"
 
 namespace shop::order {
 
@@ -37,6 +38,8 @@ struct Component::Impl {
 
 Component::Component(runtime::ServiceContext& ctx, Config cfg) : impl_(std::make_unique<Impl>(ctx, cfg)) {
   if (!impl_->verifier) throw std::invalid_argument("order-service needs a token verifier");
+  metrics::Describe("shop_orders_placed_total", "counter", "Orders created (idempotent replays excluded).");
+  metrics::Describe("shop_orders_expired_total", "counter", "Unpaid orders cancelled by the expiry sweeper.");
   auto& router = ctx.module.router();
   api::MapCartRoutes(router, impl_->carts, *impl_->verifier);
   api::MapOrderRoutes(router, impl_->orders, *impl_->verifier);

@@ -4,6 +4,7 @@
 #include "shop/http/problem.hpp"
 #include "shop/idempotency/idempotency.hpp"
 #include "shop/json/json.hpp"
+#include "shop/observability/metrics.hpp"
 
 namespace shop::order::api {
 namespace {
@@ -32,6 +33,7 @@ http::Response PlaceOrder(app::OrderService& orders, const auth::TokenVerifier& 
   auto out = orders.Place(*actor, *cmd, idem, render, req.ctx);
   if (!out) return Fail(out.error(), req);
   if (out->replayed) return idempotency::Replay({out->response.status, std::move(out->response.body)});
+  metrics::Inc("shop_orders_placed_total", {});
   auto res = http::Response::Json(out->response.status, std::move(out->response.body));
   res.headers.Set("Location", "/api/v1/orders/" + order_id);
   return res;

@@ -4,6 +4,7 @@
 #include "app/order_events.hpp"
 #include "app/order_service.hpp"
 #include "shop/core/ids.hpp"
+#include "shop/failpoint/failpoint.hpp"
 #include "shop/idempotency/idempotency.hpp"
 
 namespace shop::order::app {
@@ -125,9 +126,12 @@ Result<PlaceOutcome> OrderService::Place(const Actor& actor, const PlaceOrderCom
                                        rendered.body, now);
         if (!saved) return saved.error();
       }
+      if (auto fp = failpoint::Hit("orders.place.before_commit"); !fp) return fp.error();
       return PlaceOutcome{std::move(rendered), false};
     });
     if (!out && cart_changed) continue;  // priced a cart that no longer exists: price it again
+    // Committed but not yet answered: a crash here is what an Idempotency-Key retry recovers from.
+    if (out && !out->replayed) (void)failpoint::Hit("orders.place.after_commit");
     return out;
   }
   return Error::Conflict("the cart kept changing during checkout; retry");

@@ -1,6 +1,7 @@
 #include "app/saga.hpp"
 
 #include "app/order_events.hpp"
+#include "shop/failpoint/failpoint.hpp"
 
 namespace shop::order::app {
 namespace {
@@ -17,7 +18,8 @@ Result<void> Once(const Deps& d, std::string_view event_id, std::string_view ord
     if (!*first) return Ok();
     auto found = d.orders.Find(tx, order_id);
     if (!found) return found.error();
-    return effect(tx, *found ? &**found : nullptr);
+    if (auto done = effect(tx, *found ? &**found : nullptr); !done) return done.error();
+    return failpoint::Hit("orders.consumer.before_commit");
   });
 }
 

@@ -4,6 +4,7 @@
 
 #include "shop/idempotency/idempotency.hpp"
 #include "shop/observability/log.hpp"
+#include "shop/observability/metrics.hpp"
 
 namespace shop::order::infra {
 namespace {
@@ -52,6 +53,7 @@ void ExpirySweeper::Loop() {
       if (!n) {
         log::Warn("order expiry sweep failed", {{"error", std::string_view(n.error().detail)}});
       } else if (*n > 0) {
+        metrics::Inc("shop_orders_expired_total", {}, *n);
         log::Info("expired unpaid orders", {{"cancelled", static_cast<std::int64_t>(*n)}});
       }
     } catch (const std::exception& e) {

@@ -4,7 +4,7 @@
 // The driver's own query parameters (pool_size, acquire_timeout_ms) are removed before the URL
 // goes to libpq; everything else is libpq's (https://www.postgresql.org/docs/15/libpq-connect.html).
 // Defaults sent before the URL, so the URL overrides them: connect_timeout=5, keepalives on
-// (idle 30 s, interval 10 s, count 3), application_name=shop.
+// (idle 30 s, interval 10 s, count 3), tcp_user_timeout=30000, application_name=shop.
 //
 // Pool: at most `pool_size` connections (PgOptions, else the URL's pool_size, else 4), opened
 // lazily; the first one eagerly, so an unreachable server fails OpenPostgres with kUnavailable.
@@ -13,6 +13,10 @@
 // before reuse; a transaction whose BEGIN fails on a dead connection reconnects and retries once
 // (nothing has run yet, so it is safe), so a server restart or a terminated backend costs at
 // most the transactions that were in flight.
+//
+// Ping() runs SELECT 1, waiting at most 1 s for a pooled connection (readiness probes).
+// Timeouts: a statement runs as long as the server lets it; bound it with libpq's options in the
+// URL, e.g. ?options=-c%20statement_timeout%3D5000 (-> kUnavailable when it fires).
 //
 // Statements: each connection prepares a statement once per SQL text (PQprepare) and then runs
 // PQexecPrepared; parameters go as text ($1, $2 ... typed by the server from context):
@@ -26,7 +30,10 @@
 // SELECT ... FOR UPDATE SKIP LOCKED for work shared by replicas.
 //
 // Threading: blocking libpq calls on the calling (worker) thread, one connection per transaction
-// (ADR 0003); never call from an I/O thread. libpq is used in its synchronous form.
+// (ADR 0003); never call from an I/O thread. libpq is used in its synchronous form. A Write nested
+// in a Write on the same thread and database fails at once with kInternal (it would wait on its
+// caller's row locks forever); a Read inside a Write uses another connection and sees committed
+// data only.
 //
 // Errors: SQLSTATE 23505/23503 -> kConflict; 40001/40P01 (serialization failure, deadlock),
 // 55P03 (lock not available), 57014 (statement timeout), 53xxx and connection errors (08xxx,
