@@ -80,6 +80,11 @@ class Client:
                 self.close()
                 if attempt == 1:
                     raise
+            except Exception:
+                # Whatever happened (refused, timeout, protocol error), the connection's state is
+                # unknown: drop it so the next request starts clean.
+                self.close()
+                raise
         raise AssertionError("unreachable")
 
     def get(self, path, **kw):

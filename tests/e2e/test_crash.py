@@ -1,6 +1,7 @@
 """Crash safety (issue 5): kill -9 the embedded process at random moments during 200 checkouts,
 restart it on the same data, let it settle, then check the platform's invariants."""
 import concurrent.futures
+import http.client
 import os
 import random
 import signal
@@ -44,7 +45,7 @@ def retrying(fn, deadline_s=60):
     while True:
         try:
             return fn()
-        except (OSError, AssertionError) as e:  # refused / reset while the process is down
+        except (OSError, AssertionError, http.client.HTTPException):  # the process is down or restarting
             if time.time() > deadline:
                 raise
             time.sleep(0.05)
@@ -67,8 +68,18 @@ class CrashTest(unittest.TestCase):
                  for i in range(CHECKOUTS)]
         done = threading.Event()
         errors = []
+        progress = [0]
+        progress_lock = threading.Lock()
+        kills = [0]
 
         def checkout(plan):
+            try:
+                checkout_steps(plan)
+            finally:
+                with progress_lock:
+                    progress[0] += 1
+
+        def checkout_steps(plan):
             user, product, okey, pkey = plan
             c = Client(p.base_url)
             c.token = user.token
@@ -107,11 +118,17 @@ class CrashTest(unittest.TestCase):
             c.close()
 
         def killer():
-            for _ in range(KILLS):
-                if done.wait(rng.uniform(0.3, 1.5)):
-                    return
+            # Kill at evenly spread points of the run (plus a random few ms), so that every run
+            # kills KILLS times while checkouts are in flight, however fast the machine is.
+            krng = random.Random(99)
+            for i in range(KILLS):
+                threshold = CHECKOUTS * (i + 1) // (KILLS + 1)
+                while progress[0] < threshold:
+                    if done.wait(0.005):
+                        return
+                time.sleep(krng.uniform(0, 0.03))
                 p.kill9()
-                time.sleep(0.1)
+                kills[0] += 1
                 p.restart()
 
         k = threading.Thread(target=killer)
@@ -121,6 +138,7 @@ class CrashTest(unittest.TestCase):
         done.set()
         k.join()
         self.assertEqual(errors, [])
+        self.assertEqual(kills[0], KILLS, "the process must have been killed during the run")
         admin = retrying(lambda: flows.admin_client(p.base_url))
 
         def all_pages(path):

@@ -46,7 +46,11 @@ Producer::Producer(const KafkaOptions& options) : timeout_ms_(options.publish_ti
 }
 
 Producer::~Producer() {
-  if (producer_) producer_->flush(timeout_ms_);
+  if (!producer_) return;
+  producer_->flush(timeout_ms_);
+  // Whatever is still queued fails now, so its delivery report (and opaque) is served here.
+  producer_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
+  producer_->poll(0);
 }
 
 std::shared_ptr<RdKafka::Producer> Producer::handle() {
@@ -64,6 +68,7 @@ void Producer::ReplaceAfterFatal(const std::shared_ptr<RdKafka::Producer>& faile
   log::Error("kafka producer fatal error, producer recreated",
              {{"reason", reason}, {"recreated", fresh != nullptr}, {"error", err}});
   if (fresh) producer_ = std::move(fresh);
+  failed->poll(0);  // serve the reports of the messages the fatal error failed
 }
 
 Result<void> Producer::Send(const std::string& topic, std::string_view key, std::string_view value,

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <stdexcept>
 
 #include "kafka_test_support.hpp"
 #include "shop/observability/metrics.hpp"
@@ -84,6 +85,27 @@ TEST(KafkaDeadLetterTest, MalformedMessageGoesStraightToTheDeadLetterTopic) {
   EXPECT_TRUE(WaitFor([&] {
     return metrics::Value("shop_kafka_dlq_total", {{"service", "t4-service"}, {"topic", topic}}) == 1;
   }));
+}
+
+TEST(KafkaDeadLetterTest, ThrowingHandlerCountsAsAFailureAndIsDeadLettered) {
+  const std::string topic = "t4b-orders";
+  CreateTopics(topic);
+  auto options = TestOptions("t4b-service");
+  options.retry.max_attempts = 2;
+  KafkaBus bus(options);
+  std::atomic<int> calls{0};
+  bus.Subscribe(topic, "t4b-consumer", [&](const Envelope&) -> Result<void> {
+    ++calls;
+    throw std::runtime_error("boom");
+  });
+  bus.Start();
+  auto e = Make(topic, "OrderCreated", "order-3", {});
+  ASSERT_TRUE(bus.Publish(e));
+  auto records = ReadTopic(topic + ".dlq", 1, std::chrono::seconds(15));
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].headers.at("failure-reason"), "threw: boom");
+  EXPECT_EQ(records[0].headers.at("attempts"), "2");
+  EXPECT_EQ(calls, 2);
 }
 
 }  // namespace

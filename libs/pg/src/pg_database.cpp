@@ -149,6 +149,11 @@ bool IsPostgresUrl(std::string_view url) {
   return url.substr(0, 13) == "postgresql://" || url.substr(0, 11) == "postgres://";
 }
 
+Result<std::unique_ptr<Database>> OpenAny(std::string_view url) {
+  if (IsPostgresUrl(url)) return OpenPostgres(url);
+  return Open(url);
+}
+
 Result<std::unique_ptr<Database>> OpenPostgres(std::string_view url, PgOptions options) {
   auto parsed = pgdetail::ParsePgUrl(url);
   if (!parsed) return parsed.error();

@@ -1,5 +1,6 @@
 // MigrateWithLock: Migrate() while holding a session-level advisory lock on a dedicated connection.
 #include "pg_database.hpp"
+#include "pg_dialect.hpp"
 #include "shop/db/pg.hpp"
 
 namespace shop::db {
@@ -31,7 +32,9 @@ Result<void> MigrateWithLock(Database& db, std::string_view component, const std
   if (auto r = c.Simple(kCreateTable); !r) {
     result = r.error();
   } else {
-    result = Migrate(db, component, migrations);
+    std::vector<Migration> translated = migrations;
+    for (auto& m : translated) m.sql = pgdetail::TranslateSqliteDdl(m.sql);
+    result = Migrate(db, component, translated);
   }
   // Closing the connection releases the lock too; unlocking first frees it without waiting for
   // the server to notice the disconnect.

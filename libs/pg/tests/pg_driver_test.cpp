@@ -34,7 +34,24 @@ TEST(PgOpen, UnreachableServerIsUnavailable) {
   EXPECT_EQ(db.error().code, Errc::kUnavailable);
 }
 
+TEST(PgOpen, OpenAnyPicksTheDriverFromTheScheme) {
+  auto sqlite = OpenAny("sqlite::memory:");
+  ASSERT_TRUE(sqlite);
+  EXPECT_EQ((*sqlite)->dialect(), Dialect::kSqlite);
+  auto pg = OpenAny("postgresql://postgres@127.0.0.1:1/none?connect_timeout=2");
+  ASSERT_FALSE(pg);
+  EXPECT_EQ(pg.error().code, Errc::kUnavailable);  // the PostgreSQL driver tried to connect
+  EXPECT_EQ(OpenAny("mysql://x").error().code, Errc::kInvalid);
+}
+
 using PgDriver = PgTest;
+
+TEST_F(PgDriver, OpenAnyOpensPostgres) {
+  auto db = OpenAny(url_);
+  ASSERT_TRUE(db) << db.error().detail;
+  EXPECT_EQ((*db)->dialect(), Dialect::kPostgres);
+  EXPECT_TRUE((*db)->Ping());
+}
 
 TEST_F(PgDriver, EveryParameterTypeRoundTrips) {
   auto db = Open();
@@ -209,7 +226,9 @@ TEST_F(PgDriver, NestedWriteIsRefusedAndNestedReadSeesCommittedDataOnly) {
     EXPECT_FALSE(nested);
     auto seen = db->Read([](Tx& inner) { return inner.QueryOne("SELECT count(*) FROM t"); });
     EXPECT_TRUE(seen && *seen);
-    if (seen && *seen) EXPECT_EQ((*seen)->Int(0), 0);
+    if (seen && *seen) {
+      EXPECT_EQ((*seen)->Int(0), 0);
+    }
     return Ok();
   });
   ASSERT_TRUE(r) << r.error().detail;

@@ -37,12 +37,26 @@ Result<PayOutcome> PaymentService::Pay(const Caller& caller, const PayCommand& c
 
   // A retry of a completed request is answered from the record, before the card or the order is
   // looked at again (the card may have expired since; the order is PAID by now).
-  if (idem) {
+  auto recorded = [&]() -> Result<std::optional<PayOutcome>> {
+    if (!idem) return std::optional<PayOutcome>{};
     auto seen = db_.Write([&](db::Tx& tx) -> Result<std::optional<idempotency::Stored>> {
       return idempotency::Lookup(tx, caller.user_id, idem->key, idem->fingerprint, now);
     });
     if (!seen) return seen.error();
-    if (*seen) return PayOutcome{true, {(*seen)->status, (*seen)->body}, std::nullopt};
+    if (!*seen) return std::optional<PayOutcome>{};
+    return std::optional<PayOutcome>{PayOutcome{true, {(*seen)->status, (*seen)->body}, std::nullopt}};
+  };
+  // A conflict found outside the final transaction may be a concurrent request with this very key
+  // that has just committed: its recorded answer wins over the conflict.
+  auto replay_or = [&](Error e) -> Result<PayOutcome> {
+    auto again = recorded();
+    if (again && *again) return std::move(**again);
+    return e;
+  };
+  if (auto seen = recorded(); !seen) {
+    return seen.error();
+  } else if (*seen) {
+    return std::move(**seen);
   }
 
   std::vector<FieldError> errors;
@@ -58,11 +72,11 @@ Result<PayOutcome> PaymentService::Pay(const Caller& caller, const PayCommand& c
   // The order-service already hides other users' orders; an admin token would see them, but only
   // the owner pays an order.
   if (order->user_id != caller.user_id) return Error::NotFound("order not found");
-  if (auto ok = domain::CheckPayable(*order); !ok) return ok.error();
+  if (auto ok = domain::CheckPayable(*order); !ok) return replay_or(ok.error());
 
   auto captured = db_.Read([&](db::Tx& tx) { return payments_.FindCaptured(tx, order->id); });
   if (!captured) return captured.error();
-  if (*captured) return Error::Conflict(std::string(kAlreadyPaid));
+  if (*captured) return replay_or(Error::Conflict(std::string(kAlreadyPaid)));
 
   domain::Payment payment = NewPayment(*order, caller, *card, NewId(), provider_.name(), now);
   auto decision = provider_.Charge({payment.id, payment.order_id, payment.amount_cents, payment.currency}, *card);
