@@ -13,7 +13,6 @@ endif
 HOST ?= 127.0.0.1
 PORT ?= 8080
 DATA_DIR ?= $(CURDIR)/var
-export CCACHE_DIR ?= $(CURDIR)/.cache/ccache
 export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
 
 .PHONY: all bootstrap configure build run test bench lint format clean
