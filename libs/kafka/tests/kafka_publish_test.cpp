@@ -35,6 +35,22 @@ TEST(KafkaPublishTest, PublishWithAnUnreachableBrokerFailsWithinBoundedTime) {
   EXPECT_LT(took, std::chrono::seconds(5));
 }
 
+TEST(KafkaPublishTest, ConsumerStartsAndStopsPromptlyWithoutABroker) {
+  KafkaOptions options;
+  options.brokers = "127.0.0.1:1";
+  options.service = "lonely-consumer";
+  options.create_topics = false;
+  options.publish_timeout_ms = 1000;
+  KafkaBus bus(options);
+  bus.Subscribe("orders", "lonely", [](const Envelope&) { return Ok(); });
+  bus.Start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto start = std::chrono::steady_clock::now();
+  bus.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_EQ(bus.assigned_partitions(), 0);
+}
+
 TEST(KafkaPublishTest, UnknownLibrdkafkaPropertyIsRejectedAtConstruction) {
   auto options = TestOptions("bad-config-service");
   options.extra["no.such.property"] = "1";

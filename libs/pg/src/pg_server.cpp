@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -91,6 +92,12 @@ int PgServer::Run(const std::vector<std::string>& argv) const {
   const pid_t pid = ::fork();
   if (pid < 0) return -1;
   if (pid == 0) {
+    // Own process group and a clean signal mask: a Ctrl-C aimed at the parent's group must not
+    // reach the server directly (the owner stops it), and blocked signals are inherited by exec.
+    ::setpgid(0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0666);
     if (fd >= 0) {
       ::dup2(fd, 1);

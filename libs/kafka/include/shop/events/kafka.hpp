@@ -17,7 +17,13 @@
 // stored. A malformed message goes straight to the dead-letter topic. Stop() during retries leaves
 // the offset unstored, so the message is redelivered after a restart.
 //
-// Start() first creates the topics in `options.topics` (and their dead-letter topics) if missing.
+// Handlers run one message at a time on the consumer thread (a retried message holds back its
+// partition, which keeps per-aggregate order); a dead-lettered one no longer does.
+//
+// Start() first creates the topics in `options.topics` (and their dead-letter topics) if missing,
+// unless create_topics is false (librdkafka's mock broker has no CreateTopics: the call would wait
+// admin_timeout_ms for a controller). A fatal error of the idempotent producer fails that Publish
+// and replaces the producer.
 //
 // Metrics: shop_kafka_published_total{topic}, shop_kafka_dlq_total{service,topic},
 // gauge shop_kafka_consumer_lag{service,topic,partition} (high watermark - position, refreshed every
