@@ -15,7 +15,7 @@ PORT ?= 8080
 DATA_DIR ?= $(CURDIR)/var
 export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
 
-.PHONY: all bootstrap configure build run test bench lint format clean
+.PHONY: all bootstrap configure build run run-distributed test bench lint format clean
 
 all: build
 
@@ -31,6 +31,11 @@ build: configure
 # Starts the embedded platform (gateway + four services, SQLite under DATA_DIR) in the foreground.
 run: build
 	@HOST=$(HOST) PORT=$(PORT) DATA_DIR=$(DATA_DIR) scripts/run-embedded.sh $(BUILD_DIR)/apps/all-in-one/ecommerce-platform
+
+# The distributed shape on this machine: a Kafka-protocol broker (librdkafka's mock cluster), the
+# four services and the gateway as separate processes; Ctrl-C stops all of it.
+run-distributed: build
+	@PORT=$(PORT) DATA_DIR=$(DATA_DIR)/distributed python3 tests/e2e/distributed.py $(BUILD_DIR) --serve
 
 test: build
 	@ctest --test-dir $(BUILD_DIR) -j$(JOBS) --output-on-failure --timeout 600

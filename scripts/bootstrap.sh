@@ -9,6 +9,8 @@ PACKAGES=(
   # libraries (Boost 1.81 only: never libboost-dev, which is 1.74 and conflicts)
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
   libsqlite3-dev libsodium-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
+  # the distributed shape: PostgreSQL (driver + a real server for its tests) and Kafka
+  libpq-dev postgresql librdkafka-dev
   # tests
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl
   # checks of the deployment files (`docker compose config` needs no engine)

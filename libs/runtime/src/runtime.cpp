@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include <sys/stat.h>
@@ -20,6 +21,13 @@
 #include "shop/http/server.hpp"
 #include "shop/idempotency/idempotency.hpp"
 #include "shop/observability/log.hpp"
+#if SHOP_WITH_PG
+#include "shop/db/pg.hpp"
+#endif
+#if SHOP_WITH_KAFKA
+#include "shop/events/kafka.hpp"
+#include "shop/events/kafka_config.hpp"
+#endif
 
 namespace shop::runtime {
 namespace {
@@ -135,17 +143,35 @@ Result<void> InitProcess(const ProcessConfig& cfg) {
 
 Result<std::unique_ptr<db::Database>> OpenDatabase(std::string_view url, std::string_view service,
                                                    const std::vector<db::Migration>& own) {
+#if SHOP_WITH_PG
+  // sqlite:// or postgresql://; on PostgreSQL migrations run under an advisory lock so that
+  // several replicas can start at once.
+  auto db = db::OpenAny(url);
+  auto migrate = [](db::Database& d, std::string_view component, const std::vector<db::Migration>& m) {
+    return db::MigrateWithLock(d, component, m);
+  };
+#else
   auto db = db::Open(url);
+  auto migrate = [](db::Database& d, std::string_view component, const std::vector<db::Migration>& m) {
+    return db::Migrate(d, component, m);
+  };
+#endif
   if (!db) return db.error();
-  if (auto r = db::Migrate(**db, "events", events::SchemaMigrations()); !r) return r.error();
-  if (auto r = db::Migrate(**db, "idempotency", idempotency::SchemaMigrations()); !r) return r.error();
-  if (auto r = db::Migrate(**db, service, own); !r) return r.error();
+  if (auto r = migrate(**db, "events", events::SchemaMigrations()); !r) return r.error();
+  if (auto r = migrate(**db, "idempotency", idempotency::SchemaMigrations()); !r) return r.error();
+  if (auto r = migrate(**db, service, own); !r) return r.error();
   return std::move(*db);
 }
 
 int RunService(ServiceSpec spec, int /*argc*/, char** /*argv*/) {
   config::EnvReader env;
   const ProcessConfig cfg = ReadProcessConfig(env, spec.name, spec.default_port);
+  const char* brokers = std::getenv("KAFKA_BROKERS");
+  const bool use_kafka = brokers && *brokers;
+#if SHOP_WITH_KAFKA
+  std::optional<events::KafkaOptions> kafka_options;
+  if (use_kafka) kafka_options = events::ReadKafkaOptions(env, spec.name);
+#endif
   if (auto r = env.Finish(); !r) {
     std::cerr << spec.name << ": invalid configuration: " << r.error().detail << "\n";
     return 2;
@@ -154,12 +180,14 @@ int RunService(ServiceSpec spec, int /*argc*/, char** /*argv*/) {
     std::cerr << spec.name << ": " << r.error().detail << "\n";
     return 2;
   }
-  if (const char* brokers = std::getenv("KAFKA_BROKERS"); brokers && *brokers) {
+#if !SHOP_WITH_KAFKA
+  if (use_kafka) {
     // Fail at start rather than run with a bus that reaches no other process.
-    std::cerr << spec.name << ": KAFKA_BROKERS: the Kafka event bus is not part of this build yet (issue 6); "
+    std::cerr << spec.name << ": KAFKA_BROKERS: this build has no Kafka support (librdkafka-dev was missing); "
                               "unset it to use the in-process bus\n";
     return 2;
   }
+#endif
   auto db = OpenDatabase(cfg.database_url, spec.name, spec.migrations);
   if (!db) {
     log::Error("database unavailable", {{"detail", db.error().detail}});
@@ -167,7 +195,24 @@ int RunService(ServiceSpec spec, int /*argc*/, char** /*argv*/) {
     return 1;
   }
 
-  events::InProcBus bus;
+  // The bus: Kafka when KAFKA_BROKERS is set (the distributed shape), else in-process (a service
+  // binary on its own, e.g. for benchmarks; its events then reach no other process).
+  std::unique_ptr<events::Bus> bus_holder;
+#if SHOP_WITH_KAFKA
+  events::KafkaBus* kafka = nullptr;
+  if (kafka_options) {
+    try {
+      auto k = std::make_unique<events::KafkaBus>(*kafka_options);
+      kafka = k.get();
+      bus_holder = std::move(k);
+    } catch (const ErrorException& e) {
+      std::cerr << spec.name << ": KAFKA_*: " << e.error().detail << "\n";
+      return 2;
+    }
+  }
+#endif
+  if (!bus_holder) bus_holder = std::make_unique<events::InProcBus>();
+  events::Bus& bus = *bus_holder;
   http::Module module(spec.name, static_cast<std::size_t>(cfg.workers));
   module.SetReadinessProbe([&db] { return (*db)->Ping(); });
   module.MountOperations();
@@ -223,6 +268,9 @@ int RunService(ServiceSpec spec, int /*argc*/, char** /*argv*/) {
     std::cerr << spec.name << ": cannot listen on " << cfg.host << ":" << cfg.port << ": " << r.error().detail << "\n";
     return 1;
   }
+#if SHOP_WITH_KAFKA
+  if (kafka) kafka->Start();  // consumers subscribed by the component's constructor
+#endif
   relay.Start();
   component->Start();
   if (jwks) jwks->Start();
@@ -232,6 +280,9 @@ int RunService(ServiceSpec spec, int /*argc*/, char** /*argv*/) {
 
   server.WaitForSignal();
   if (jwks) jwks->Stop();
+#if SHOP_WITH_KAFKA
+  if (kafka) kafka->Stop();  // no new events to handle; stored offsets committed
+#endif
   component->Stop();
   relay.Stop();
   module.Stop();
