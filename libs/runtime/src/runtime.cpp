@@ -142,7 +142,8 @@ Result<void> InitProcess(const ProcessConfig& cfg) {
 }
 
 Result<std::unique_ptr<db::Database>> OpenDatabase(std::string_view url, std::string_view service,
-                                                   const std::vector<db::Migration>& own) {
+                                                   const std::vector<db::Migration>& own,
+                                                   const std::vector<db::Migration>& own_pg) {
 #if SHOP_WITH_PG
   // sqlite:// or postgresql://; on PostgreSQL migrations run under an advisory lock so that
   // several replicas can start at once.
@@ -159,7 +160,8 @@ Result<std::unique_ptr<db::Database>> OpenDatabase(std::string_view url, std::st
   if (!db) return db.error();
   if (auto r = migrate(**db, "events", events::SchemaMigrations()); !r) return r.error();
   if (auto r = migrate(**db, "idempotency", idempotency::SchemaMigrations()); !r) return r.error();
-  if (auto r = migrate(**db, service, own); !r) return r.error();
+  const bool pg = (*db)->dialect() == db::Dialect::kPostgres && !own_pg.empty();
+  if (auto r = migrate(**db, service, pg ? own_pg : own); !r) return r.error();
   return std::move(*db);
 }
 
@@ -188,7 +190,7 @@ int RunService(ServiceSpec spec, int /*argc*/, char** /*argv*/) {
     return 2;
   }
 #endif
-  auto db = OpenDatabase(cfg.database_url, spec.name, spec.migrations);
+  auto db = OpenDatabase(cfg.database_url, spec.name, spec.migrations, spec.pg_migrations);
   if (!db) {
     log::Error("database unavailable", {{"detail", db.error().detail}});
     std::cerr << spec.name << ": cannot open the database: " << db.error().detail << "\n";

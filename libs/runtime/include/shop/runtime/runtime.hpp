@@ -51,7 +51,10 @@ struct ServiceContext {
 struct ServiceSpec {
   std::string name;                      // "product-service"
   std::uint16_t default_port = 8000;
-  std::vector<db::Migration> migrations;  // the service's own
+  std::vector<db::Migration> migrations;  // the service's own (SQLite dialect)
+  // PostgreSQL versions where the SQLite DDL does not translate (full-text search...); empty:
+  // the SQLite migrations are translated by the PostgreSQL driver.
+  std::vector<db::Migration> pg_migrations;
   std::function<std::unique_ptr<Component>(ServiceContext&)> mount;
 };
 
@@ -109,8 +112,10 @@ class JwksRefresher {
   std::thread thread_;
 };
 
-// Opens `url` and applies the events, idempotency and `own` migrations under component `service`.
+// Opens `url` (sqlite:// or postgresql://) and applies the events, idempotency and `own`
+// migrations under component `service` (`own_pg` instead of `own` on PostgreSQL when not empty).
 Result<std::unique_ptr<db::Database>> OpenDatabase(std::string_view url, std::string_view service,
-                                                   const std::vector<db::Migration>& own);
+                                                   const std::vector<db::Migration>& own,
+                                                   const std::vector<db::Migration>& own_pg = {});
 
 }  // namespace shop::runtime
