@@ -71,8 +71,11 @@ int main() {
     auto it = upstreams.find(s);
     return it == upstreams.end() ? nullptr : it->second.get();
   };
-  auto verifier = std::make_shared<auth::TokenVerifier>(std::make_shared<auth::KeySet>());
+  auto jwks_slot = std::make_shared<std::atomic<runtime::JwksRefresher*>>(nullptr);
+  auto verifier = std::make_shared<auth::TokenVerifier>(std::make_shared<auth::KeySet>(),
+                                                        runtime::JwksRefresher::OptionsFor(jwks_slot));
   runtime::JwksRefresher jwks(*upstreams.at("user-service"), verifier);
+  jwks_slot->store(&jwks);
   gateway::Gateway gw(routes, lookup, verifier);
   gw.Mount(module);
 
@@ -84,6 +87,7 @@ int main() {
   std::printf("api-gateway listening on http://%s:%u\n", cfg.host.c_str(), server.port());
   std::fflush(stdout);
   server.WaitForSignal();
+  jwks_slot->store(nullptr);
   jwks.Stop();
   module.Stop();
   log::Flush();

@@ -151,7 +151,11 @@ Result<Principal> TokenVerifier::Impl::VerifyFull(std::string_view token, const 
   const auto kid = StringOr(*header, "kid");
   if (kid.empty()) return Reject("unknown key");
   const auto public_key = keys.Find(kid);
-  if (!public_key || public_key->size() != crypto_sign_PUBLICKEYBYTES) return Reject("unknown key");
+  if (!public_key) {
+    if (options.on_unknown_kid) options.on_unknown_kid();
+    return Reject("unknown key");
+  }
+  if (public_key->size() != crypto_sign_PUBLICKEYBYTES) return Reject("unknown key");
 
   const auto sig = Base64UrlDecode(token.substr(dot2 + 1));
   if (!sig || sig->size() != crypto_sign_BYTES) return Reject("malformed token");

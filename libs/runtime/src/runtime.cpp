@@ -50,12 +50,33 @@ void JwksRefresher::Start() {
   thread_ = std::thread([this] {
     int delay_ms = 200;
     while (!stopping_) {
+      wanted_ = false;
+      last_fetch_ms_ = SystemClock::Instance().NowMs();
       const bool ok = FetchOnce();
       std::unique_lock lock(mu_);
-      cv_.wait_for(lock, std::chrono::milliseconds(ok ? 60'000 : delay_ms), [this] { return stopping_.load(); });
+      cv_.wait_for(lock, std::chrono::milliseconds(ok ? 60'000 : delay_ms),
+                   [this] { return stopping_.load() || wanted_.load(); });
+      if (wanted_ && !stopping_) {
+        // An unknown kid was seen: fetch now, but never more than once every 5 s.
+        const auto since = SystemClock::Instance().NowMs() - last_fetch_ms_.load();
+        if (since < 5'000) cv_.wait_for(lock, std::chrono::milliseconds(5'000 - since), [this] { return stopping_.load(); });
+      }
       delay_ms = ok ? 200 : std::min(delay_ms * 2, 10'000);
     }
   });
+}
+
+void JwksRefresher::RequestRefresh() {
+  if (wanted_.exchange(true)) return;
+  cv_.notify_all();
+}
+
+auth::VerifierOptions JwksRefresher::OptionsFor(std::shared_ptr<std::atomic<JwksRefresher*>> slot) {
+  auth::VerifierOptions o;
+  o.on_unknown_kid = [slot] {
+    if (auto* r = slot->load()) r->RequestRefresh();
+  };
+  return o;
 }
 
 void JwksRefresher::Stop() {
@@ -251,9 +272,12 @@ int RunService(ServiceSpec spec, int /*argc*/, char** /*argv*/) {
 
   std::shared_ptr<auth::TokenVerifier> verifier;
   std::unique_ptr<JwksRefresher> jwks;
+  auto jwks_slot = std::make_shared<std::atomic<JwksRefresher*>>(nullptr);
   if (spec.name != "user-service") {
-    verifier = std::make_shared<auth::TokenVerifier>(std::make_shared<auth::KeySet>());
+    verifier = std::make_shared<auth::TokenVerifier>(std::make_shared<auth::KeySet>(),
+                                                     JwksRefresher::OptionsFor(jwks_slot));
     jwks = std::make_unique<JwksRefresher>(upstream("user-service"), verifier);
+    jwks_slot->store(jwks.get());
   }
 
   ServiceContext ctx{spec.name, **db, bus, module, SystemClock::Instance(), verifier, cfg.data_dir, upstream};

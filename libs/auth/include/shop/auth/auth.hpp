@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -65,6 +66,9 @@ struct VerifierOptions {
   std::string audience = std::string(kAudience);
   int leeway_s = 30;
   std::size_t cache_capacity = 100'000;
+  // Called (outside any lock) when an EdDSA token names a kid this verifier does not know: a key
+  // was rotated and the JWKS should be fetched again (runtime::JwksRefresher). Must be cheap.
+  std::function<void()> on_unknown_kid;
 };
 
 class TokenVerifier {

@@ -93,7 +93,8 @@ std::string DefaultDatabaseUrl(std::string_view data_dir, std::string_view servi
 
 // Keeps a verifier's keys in step with the user-service's JWKS (GET /.well-known/jwks.json):
 // fetched at Start() (retrying with backoff until it succeeds) and every minute after, so key
-// rotation reaches every service binary and the gateway. Used in the distributed shape; the
+// rotation reaches every service binary and the gateway; a token with an unknown kid triggers an
+// early fetch (RequestRefresh, at most one every 5 s). Used in the distributed shape; the
 // all-in-one shares the user-service's KeySet in-process instead.
 class JwksRefresher {
  public:
@@ -102,11 +103,17 @@ class JwksRefresher {
   void Start();
   void Stop();
   bool FetchOnce();
+  // Asks for a fetch soon (cheap, any thread); rate-limited.
+  void RequestRefresh();
+  // VerifierOptions whose on_unknown_kid calls RequestRefresh() on `*slot` once it is set.
+  static auth::VerifierOptions OptionsFor(std::shared_ptr<std::atomic<JwksRefresher*>> slot);
 
  private:
   http::Upstream& users_;
   std::shared_ptr<auth::TokenVerifier> verifier_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> wanted_{false};
+  std::atomic<std::int64_t> last_fetch_ms_{0};
   std::mutex mu_;
   std::condition_variable cv_;
   std::thread thread_;
