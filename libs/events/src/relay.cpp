@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <optional>
+#include <set>
 
 #include "shop/failpoint/failpoint.hpp"
 #include "shop/observability/log.hpp"
@@ -28,6 +30,30 @@ constexpr std::string_view kClaim = R"sql(
   ORDER BY o.seq
   LIMIT $2)sql";
 
+// PostgreSQL: the same due rows, locked for the publishing transaction. SKIP LOCKED makes
+// concurrent relays (replicas of one service) take disjoint rows; a row another relay marked sent
+// meanwhile fails the re-checked status and is not returned.
+constexpr std::string_view kClaimLockedPg = R"sql(
+  SELECT o.seq, o.event_id, o.topic, o.key, o.payload, o.attempts
+  FROM outbox o
+  WHERE o.status = 'pending' AND o.next_attempt_at <= $1
+    AND NOT EXISTS (SELECT 1 FROM outbox p
+                    WHERE p.status = 'pending' AND p.topic = o.topic AND p.key = o.key
+                      AND p.seq < o.seq AND p.next_attempt_at > $1)
+  ORDER BY o.seq
+  LIMIT $2
+  FOR UPDATE OF o SKIP LOCKED)sql";
+
+// Of the rows just claimed (the array $1), those with an earlier pending row of the same
+// topic+key that is not in the claim: another relay holds it (skipped as locked), so publishing
+// the later one now could overtake it. They stay pending for the next pass.
+constexpr std::string_view kOvertakingPg = R"sql(
+  SELECT c.seq FROM outbox c
+  WHERE c.seq = ANY($1::bigint[])
+    AND EXISTS (SELECT 1 FROM outbox p
+                WHERE p.status = 'pending' AND p.topic = c.topic AND p.key = c.key
+                  AND p.seq < c.seq AND p.seq <> ALL($1::bigint[])))sql";
+
 constexpr std::string_view kMarkSent =
     "UPDATE outbox SET status = 'sent', published_at = $2, last_error = NULL WHERE seq = $1";
 constexpr std::string_view kMarkFailed =
@@ -51,9 +77,18 @@ struct OutboxRelay::WakeHook {
 };
 
 struct OutboxRelay::Claimed {
-  std::int64_t seq;
+  std::int64_t seq = 0;
   std::string event_id, topic, key, payload;
-  std::int64_t attempts;
+  std::int64_t attempts = 0;
+};
+
+// What one batch's publishing did, for marking the rows and then reporting.
+struct OutboxRelay::Attempt {
+  std::vector<std::int64_t> sent;  // published, in order
+  std::optional<Claimed> failed;   // the row whose publish failed (nothing after it went out)
+  Error failure;
+  bool poison = false;  // the payload does not parse: park it at once
+  bool dead = false;    // set by MarkRows: parked after max_attempts (or poison)
 };
 
 OutboxRelay::OutboxRelay(db::Database& db, Bus& bus, RelayOptions options)
@@ -130,36 +165,93 @@ void OutboxRelay::Loop() {
 }
 
 Result<int> OutboxRelay::DrainLocked(bool honour_stop) {
+  const bool pg = db_.dialect() == db::Dialect::kPostgres;
   int published = 0;
   while (!(honour_stop && stop_)) {
-    auto rows = db_.Read([&](db::Tx& tx) { return tx.Query(kClaim, {Now(), options_.batch_size}); });
-    if (!rows) return rows.error();
-    if (rows->empty()) break;
-    std::vector<Claimed> batch;
-    batch.reserve(rows->size());
-    for (const auto& r : *rows) batch.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5)});
-    bool failed = false;
-    auto n = PublishBatch(batch, failed);
-    if (!n) return n.error();
-    published += *n;
+    BatchResult b;
+    auto r = pg ? DrainPostgresBatch(b) : DrainSqliteBatch(b);
+    if (!r) return r.error();
+    published += b.published;
     // A full batch may have more behind it; after a failure other aggregates may still be due.
-    if (!failed && static_cast<int>(batch.size()) < options_.batch_size) break;
+    // A batch that published nothing because another relay holds the heads of its aggregates
+    // ends the pass (the next poll retries), so two relays never spin on each other's rows.
+    const bool full = b.claimed >= options_.batch_size;
+    if (b.claimed == 0) break;
+    if (!b.failed && !(full && b.published > 0)) break;
   }
   UpdatePendingGauge();
   return published;
 }
 
-Result<int> OutboxRelay::PublishBatch(const std::vector<Claimed>& batch, bool& failed) {
-  std::vector<std::int64_t> sent;
-  const Claimed* failed_row = nullptr;
-  Error failure;
-  bool poison = false;
+std::vector<OutboxRelay::Claimed> OutboxRelay::ToClaimed(const db::Rows& rows) {
+  std::vector<Claimed> batch;
+  batch.reserve(rows.size());
+  for (const auto& r : rows) batch.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5)});
+  return batch;
+}
+
+// SQLite: writers are serialised, so claiming in a read snapshot and marking in a later write
+// transaction is safe for the one relay of the database (drain_mu_ serialises Drain and the thread).
+Result<void> OutboxRelay::DrainSqliteBatch(BatchResult& out) {
+  auto rows = db_.Read([&](db::Tx& tx) { return tx.Query(kClaim, {Now(), options_.batch_size}); });
+  if (!rows) return rows.error();
+  out.claimed = static_cast<int>(rows->size());
+  if (rows->empty()) return Ok();
+  const auto batch = ToClaimed(*rows);
+  Attempt a = PublishRows(batch);
+  t_relay_commit = true;
+  auto marked = db_.Write([&](db::Tx& tx) { return MarkRows(tx, a); });
+  t_relay_commit = false;
+  if (!marked) return marked.error();  // published rows stay pending: republished later (inbox dedupes)
+  Report(a);
+  out.published = static_cast<int>(a.sent.size());
+  out.failed = a.failed.has_value();
+  return Ok();
+}
+
+// PostgreSQL: claim (FOR UPDATE SKIP LOCKED), publish and mark in ONE transaction, so the row
+// locks last exactly as long as the publishing: another replica's relay skips these rows, and a
+// relay that dies mid-batch releases them with its connection (they are published again by the
+// next pass of any replica: at-least-once, the consumers' inbox dedupes).
+Result<void> OutboxRelay::DrainPostgresBatch(BatchResult& out) {
+  Attempt a;
+  t_relay_commit = true;
+  auto done = db_.Write([&](db::Tx& tx) -> Result<void> {
+    a = Attempt{};
+    auto rows = tx.Query(kClaimLockedPg, {Now(), options_.batch_size});
+    if (!rows) return rows.error();
+    out.claimed = static_cast<int>(rows->size());
+    if (rows->empty()) return Ok();
+    auto batch = ToClaimed(*rows);
+    std::string seqs = "{";
+    for (const auto& c : batch) seqs += (seqs.size() > 1 ? "," : "") + std::to_string(c.seq);
+    seqs += "}";
+    auto overtaking = tx.Query(kOvertakingPg, {seqs});
+    if (!overtaking) return overtaking.error();
+    if (!overtaking->empty()) {
+      std::set<std::int64_t> held;
+      for (const auto& r : *overtaking) held.insert(r.Int(0));
+      std::erase_if(batch, [&](const Claimed& c) { return held.contains(c.seq); });
+    }
+    a = PublishRows(batch);
+    return MarkRows(tx, a);
+  });
+  t_relay_commit = false;
+  if (!done) return done.error();  // published rows stay pending: republished later (inbox dedupes)
+  Report(a);
+  out.published = static_cast<int>(a.sent.size());
+  out.failed = a.failed.has_value();
+  return Ok();
+}
+
+OutboxRelay::Attempt OutboxRelay::PublishRows(const std::vector<Claimed>& batch) {
+  Attempt a;
   for (const auto& row : batch) {
     auto attempt = [&]() -> Result<void> {
       if (auto fp = failpoint::Hit("outbox.before_publish"); !fp) return fp.error();
       auto env = Envelope::FromJson(row.payload, row.topic, row.key);
       if (!env) {
-        poison = true;  // a payload that does not parse never will
+        a.poison = true;  // a payload that does not parse never will
         return env.error();
       }
       try {
@@ -170,48 +262,45 @@ Result<int> OutboxRelay::PublishBatch(const std::vector<Claimed>& batch, bool& f
       return failpoint::Hit("outbox.after_publish");
     };
     if (auto r = attempt(); !r) {
-      failed_row = &row;
-      failure = r.error();
+      a.failed = row;
+      a.failure = r.error();
       break;  // keeps per-aggregate order: nothing after a failed row goes out in this batch
     }
-    sent.push_back(row.seq);
+    a.sent.push_back(row.seq);
   }
-  failed = failed_row != nullptr;
+  return a;
+}
 
+Result<void> OutboxRelay::MarkRows(db::Tx& tx, Attempt& a) {
   const UnixMillis now = Now();
-  bool dead = false;
-  t_relay_commit = true;
-  auto marked = db_.Write([&](db::Tx& tx) -> Result<void> {
-    for (auto seq : sent) {
-      if (auto r = tx.Exec(kMarkSent, {seq, now}); !r) return r.error();
-    }
-    if (failed_row != nullptr) {
-      const auto attempts = failed_row->attempts + 1;
-      dead = poison || attempts >= options_.max_attempts;
-      auto r = tx.Exec(kMarkFailed, {failed_row->seq, attempts, now + RetryDelay(failed_row->attempts),
-                                     dead ? "dead" : "pending", failure.detail});
-      if (!r) return r.error();
-    }
-    return Ok();
-  });
-  t_relay_commit = false;
-  if (!marked) return marked.error();  // published rows stay pending: republished later (inbox dedupes)
-
-  const metrics::Labels labels{{"service", options_.service}};
-  if (!sent.empty()) metrics::Inc("shop_outbox_published_total", labels, static_cast<double>(sent.size()));
-  if (failed_row != nullptr) {
-    if (dead) {
-      metrics::Inc("shop_outbox_dead_total", labels);
-      log::Error("outbox event parked as dead",
-                 {{"service", options_.service}, {"event_id", failed_row->event_id}, {"topic", failed_row->topic},
-                  {"attempts", failed_row->attempts + 1}, {"error", failure.detail}});
-    } else {
-      log::Warn("outbox publish failed, will retry",
-                {{"service", options_.service}, {"event_id", failed_row->event_id}, {"topic", failed_row->topic},
-                 {"attempts", failed_row->attempts + 1}, {"error", failure.detail}});
-    }
+  for (auto seq : a.sent) {
+    if (auto r = tx.Exec(kMarkSent, {seq, now}); !r) return r.error();
   }
-  return static_cast<int>(sent.size());
+  if (a.failed.has_value()) {
+    const auto attempts = a.failed->attempts + 1;
+    a.dead = a.poison || attempts >= options_.max_attempts;
+    auto r = tx.Exec(kMarkFailed, {a.failed->seq, attempts, now + RetryDelay(a.failed->attempts),
+                                   a.dead ? "dead" : "pending", a.failure.detail});
+    if (!r) return r.error();
+  }
+  return Ok();
+}
+
+void OutboxRelay::Report(const Attempt& a) {
+  const metrics::Labels labels{{"service", options_.service}};
+  if (!a.sent.empty()) metrics::Inc("shop_outbox_published_total", labels, static_cast<double>(a.sent.size()));
+  if (!a.failed) return;
+  const auto& row = *a.failed;
+  if (a.dead) {
+    metrics::Inc("shop_outbox_dead_total", labels);
+    log::Error("outbox event parked as dead",
+               {{"service", options_.service}, {"event_id", row.event_id}, {"topic", row.topic},
+                {"attempts", row.attempts + 1}, {"error", a.failure.detail}});
+  } else {
+    log::Warn("outbox publish failed, will retry",
+              {{"service", options_.service}, {"event_id", row.event_id}, {"topic", row.topic},
+               {"attempts", row.attempts + 1}, {"error", a.failure.detail}});
+  }
 }
 
 void OutboxRelay::UpdatePendingGauge() {

@@ -28,7 +28,8 @@ int SeedDemo(int argc, char** argv) {
     std::fprintf(stderr, "configuration: %s\n", st.error().detail.c_str());
     return 2;
   }
-  auto db = shop::runtime::OpenDatabase(url, shop::product::kServiceName, shop::product::Migrations());
+  auto db = shop::runtime::OpenDatabase(url, shop::product::kServiceName, shop::product::Migrations(),
+                                          shop::product::PgMigrations());
   if (!db) {
     std::fprintf(stderr, "database: %s\n", db.error().detail.c_str());
     return 1;

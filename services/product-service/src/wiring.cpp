@@ -48,6 +48,7 @@ runtime::ServiceSpec Spec(Config cfg) {
   spec.name = std::string(kServiceName);
   spec.default_port = kDefaultPort;
   spec.migrations = Migrations();
+  spec.pg_migrations = PgMigrations();
   spec.mount = [cfg](runtime::ServiceContext& ctx) -> std::unique_ptr<runtime::Component> {
     return std::make_unique<Component>(ctx, cfg);
   };

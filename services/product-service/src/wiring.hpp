@@ -21,6 +21,8 @@ inline constexpr std::uint16_t kDefaultPort = 8002;
 
 // Generated from migrations/sqlite (cmake/Migrations.cmake).
 std::vector<db::Migration> Migrations();
+// Generated from migrations/pg: the same versions for PostgreSQL (tsvector + GIN in place of FTS5).
+std::vector<db::Migration> PgMigrations();
 
 class Component final : public runtime::Component {
  public:

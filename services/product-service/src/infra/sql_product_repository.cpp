@@ -25,6 +25,13 @@ constexpr std::string_view kCategories =
 
 constexpr std::string_view kCountLive = "SELECT COUNT(*) FROM products WHERE deleted = 0";
 
+constexpr std::string_view kListFrom = " FROM products p LEFT JOIN inventory i ON i.product_id = p.id WHERE p.deleted = 0";
+
+// The full-text filter per dialect; the placeholder follows and then ")". SQLite: the FTS5 table
+// (content = products, rowid = seq). PostgreSQL: the generated tsvector column `search` (GIN).
+constexpr std::string_view kSqliteSearchOpen = " AND p.seq IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ";
+constexpr std::string_view kPgSearchOpen = " AND p.search @@ to_tsquery('simple', ";
+
 Product FromRow(const db::Row& r) {
   Product p;
   p.id = r.Text(0);
@@ -89,6 +96,45 @@ std::string Fts5Query(std::string_view text) {
   return out;
 }
 
+std::string PgTsQuery(std::string_view text) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  // The same separators as the `search` column's regexp_replace: every ASCII byte that is not a
+  // letter or digit. Bytes >= 0x80 (UTF-8 letters) stay inside words.
+  auto is_word = [](unsigned char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+  };
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && is_space(text[i])) ++i;
+    std::size_t j = i;
+    while (j < text.size() && !is_space(text[j])) ++j;
+    std::string term;  // this whitespace-separated term: its words, each a quoted prefix, all required
+    std::size_t k = i;
+    while (k < j) {
+      while (k < j && !is_word(static_cast<unsigned char>(text[k]))) ++k;
+      std::size_t e = k;
+      while (e < j && is_word(static_cast<unsigned char>(text[e]))) ++e;
+      if (e > k) {
+        if (!term.empty()) term += " & ";
+        term += '\'';
+        for (std::size_t c = k; c < e; ++c) {
+          const char ch = text[c];
+          term += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+        }
+        term += "':*";
+      }
+      k = e;
+    }
+    if (!term.empty()) {
+      if (!out.empty()) out += " & ";
+      out += term;
+    }
+    i = j;
+  }
+  return out;
+}
+
 Result<void> SqlProductRepository::Insert(db::Tx& tx, const Product& p) {
   const auto& f = p.fields;
   auto r = tx.Exec(kInsert, {p.id, f.sku, f.name, f.description, f.price_cents, f.currency, f.category, p.version,
@@ -116,16 +162,18 @@ Result<std::optional<Product>> SqlProductRepository::Find(db::Tx& tx, std::strin
 Result<std::vector<Product>> SqlProductRepository::List(db::Tx& tx, const ListQuery& q) {
   std::string sql = "SELECT ";
   sql += kColumns;
-  sql += " FROM products p LEFT JOIN inventory i ON i.product_id = p.id WHERE p.deleted = 0";
+  sql += kListFrom;
   std::vector<db::Param> params;
   auto next = [&](db::Param v) {
     params.push_back(std::move(v));
     return "$" + std::to_string(params.size());
   };
   if (q.q) {
-    const std::string fts = Fts5Query(*q.q);
-    if (fts.empty()) return std::vector<Product>{};  // searched for nothing searchable
-    sql += " AND p.seq IN (SELECT rowid FROM products_fts WHERE products_fts MATCH " + next(fts) + ")";
+    const bool pg = tx.dialect() == db::Dialect::kPostgres;
+    const std::string text_query = pg ? PgTsQuery(*q.q) : Fts5Query(*q.q);
+    if (text_query.empty()) return std::vector<Product>{};  // searched for nothing searchable
+    sql += pg ? kPgSearchOpen : kSqliteSearchOpen;
+    sql += next(text_query) + ")";
   }
   if (q.category) sql += " AND p.category = " + next(*q.category);
   if (q.min_price) sql += " AND p.price_cents >= " + next(*q.min_price);

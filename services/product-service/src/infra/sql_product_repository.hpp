@@ -1,6 +1,9 @@
-// ProductRepository over shop::db. Portable SQL except the full-text filter, which is the
-// dialect's own (SQLite FTS5 here; PostgreSQL tsvector + GIN in the distributed shape) and stays
-// inside this file. Stateless; thread-safe.
+// ProductRepository over shop::db (SQLite and PostgreSQL). Portable SQL except the full-text
+// filter, which is the dialect's own and stays inside this file: SQLite FTS5 (products_fts), or
+// on PostgreSQL (tx.dialect() == kPostgres) the generated tsvector column products.search with a
+// GIN index (migrations/pg). Either way every whitespace-separated term must match as a prefix,
+// the user's text is never interpreted as query syntax, and ordering is the requested sort.
+// Stateless; thread-safe.
 #pragma once
 
 #include "app/ports.hpp"
@@ -20,5 +23,11 @@ class SqlProductRepository final : public ProductRepository {
 // The user's search text as an FTS5 query: every whitespace-separated term with a letter or digit becomes a quoted
 // prefix phrase ("ter""m"*), all terms must match. Empty when there is no term.
 std::string Fts5Query(std::string_view text);
+
+// The user's search text as a PostgreSQL to_tsquery('simple', ...) argument: each ASCII letter/digit
+// run (bytes >= 0x80 count as letters) of each whitespace-separated term becomes a quoted prefix
+// lexeme 'word':* (ASCII lower-cased), all joined with &. The words never contain quotes,
+// backslashes or operators, so the result is always a valid tsquery. Empty when there is no word.
+std::string PgTsQuery(std::string_view text);
 
 }  // namespace shop::product::infra

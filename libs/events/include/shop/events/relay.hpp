@@ -4,11 +4,23 @@
 // /metrics, and logged). It wakes on every commit of its database and polls as a fallback.
 // Failpoints: "outbox.before_publish", "outbox.after_publish" (before the row is marked sent).
 //
-// Order: rows are claimed in seq order. On SQLite seq order equals commit order because writers are
-// serialised (BEGIN IMMEDIATE), so an AUTOINCREMENT seq is never committed "behind" a visible one.
-// (PostgreSQL will need a different claim: FOR UPDATE SKIP LOCKED plus a commit-order guard.)
+// Order: rows are claimed in seq order, and nothing is skipped: every pass scans the rows still
+// 'pending' (never "seq > last seen", which would skip rows that commit out of seq order).
 // A batch stops at its first failure, and a row waiting for a retry holds back the later rows of
 // the same topic+key, so per-aggregate order survives retries; a dead row no longer holds them.
+// SQLite: seq order equals commit order because writers are serialised (BEGIN IMMEDIATE); the
+// one relay of a database claims in a read snapshot and marks in a later write transaction.
+// PostgreSQL (several replicas of a service may relay one database): each batch is claimed with
+// SELECT ... FOR UPDATE SKIP LOCKED, published and marked sent inside that one transaction, so
+// concurrent relays take disjoint rows (each event is published once in the normal case; a relay
+// that dies mid-batch releases its rows, which are published again: at-least-once), and a claimed
+// row whose earlier same-topic+key row is pending but held by another relay is put back, so one
+// aggregate's events never overtake each other across replicas. Per-aggregate order is seq order
+// among committed rows; it equals commit order when the writers of one aggregate serialise on it
+// (the services update the aggregate's row in the transaction that appends its event). Because
+// the publish runs inside the relay's write transaction, a Bus subscriber must not write to the
+// same PostgreSQL Database on the relay's thread (the driver refuses nested writes); Kafka
+// consumers run on their own threads, so this only concerns an InProcBus over PostgreSQL.
 // Delivery is at-least-once (a crash between publish and mark-sent republishes); consumers dedupe
 // with Remember(). Retry delay: min(100 ms * 2^attempts, 30 s). Sent rows older than 7 days are
 // deleted by the background thread (hourly).
@@ -22,6 +34,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "shop/events/event.hpp"
 
@@ -53,7 +66,19 @@ class OutboxRelay {
   // Publishes due rows batch by batch until none is left (or, when `honour_stop`, Stop() was
   // called). Caller holds drain_mu_.
   Result<int> DrainLocked(bool honour_stop);
-  Result<int> PublishBatch(const std::vector<Claimed>& batch, bool& failed);
+  struct Attempt;
+  struct BatchResult {
+    int claimed = 0;    // rows claimed (before any put back)
+    int published = 0;
+    bool failed = false;
+  };
+  static std::vector<Claimed> ToClaimed(const db::Rows& rows);
+  Result<void> DrainSqliteBatch(BatchResult& out);
+  Result<void> DrainPostgresBatch(BatchResult& out);
+  // Publishes in order up to the first failure; touches no database.
+  Attempt PublishRows(const std::vector<Claimed>& batch);
+  Result<void> MarkRows(db::Tx& tx, Attempt& a);
+  void Report(const Attempt& a);  // metrics and logs, after the marks committed
   void UpdatePendingGauge();
   void MaybeCleanup();
   UnixMillis Now() const;
