@@ -3,6 +3,9 @@ find_program(SHOP_CCACHE ccache)
 if(SHOP_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
   set(CMAKE_CXX_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env
       "CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime"
+      # Paths under the source tree are hashed relative to it: clones in other directories
+      # (a CI checkout, a second worktree) reuse each other's cache entries.
+      "CCACHE_BASEDIR=${CMAKE_SOURCE_DIR}"
       ${SHOP_CCACHE})
 endif()
 find_program(SHOP_LLD ld.lld)
