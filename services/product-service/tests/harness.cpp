@@ -4,7 +4,6 @@
 
 #include <boost/json/array.hpp>
 
-#include "shop/db/migrations.hpp"
 #include "wiring.hpp"
 
 namespace shop::product::testing {
@@ -26,22 +25,11 @@ std::vector<events::Envelope> Recorder::Of(std::string_view type) const {
   return out;
 }
 
-namespace {
-
-db::Database& Migrated(shop::testing::TempDatabase& tdb) {
-  auto ev = db::Migrate(*tdb, "events", events::SchemaMigrations());
-  if (!ev) throw ErrorException(ev.error());
-  auto own = db::Migrate(*tdb, kServiceName, Migrations());
-  if (!own) throw ErrorException(own.error());
-  return *tdb;
-}
-
-}  // namespace
-
 Harness::Harness()
-    : catalog(Migrated(tdb), Repositories{product_repo, inventory_repo}, clock),
-      inventory(*tdb, Repositories{product_repo, inventory_repo}, clock),
-      relay(*tdb, bus, events::RelayOptions{"product-service-test"}) {
+    : database(OpenTestDatabase(dir)),
+      catalog(*database, Repositories{product_repo, inventory_repo}, clock),
+      inventory(*database, Repositories{product_repo, inventory_repo}, clock),
+      relay(*database, bus, events::RelayOptions{"product-service-test"}) {
   recorder.Listen(bus, "inventory");
   recorder.Listen(bus, "products");
 }

@@ -1,6 +1,8 @@
-// Test harness: a migrated temporary SQLite database, a manual clock, the product-service's
-// services over the real SQL repositories, and an in-process bus that records what the outbox
-// publishes (Drain() pushes pending outbox rows through it).
+// Test harness: a migrated temporary database, a manual clock, the product-service's services over
+// the real SQL repositories, and an in-process bus that records what the outbox publishes (Drain()
+// pushes pending outbox rows through it). The database is SQLite in product_tests
+// (harness_sqlite.cpp) and a fresh database on a private PostgreSQL server in product_pg_tests
+// (pg/harness_pg.cpp): the same tests run against both drivers.
 #pragma once
 
 #include <map>
@@ -29,8 +31,13 @@ class Recorder {
   std::vector<events::Envelope> seen_;
 };
 
+// A new, fully migrated (events, idempotency, product-service) database for one Harness; `dir`
+// is a scratch directory that outlives it. Defined once per test binary (one per driver).
+std::unique_ptr<db::Database> OpenTestDatabase(const shop::testing::TempDir& dir);
+
 struct Harness {
-  shop::testing::TempDatabase tdb;
+  shop::testing::TempDir dir;
+  std::unique_ptr<db::Database> database;
   ManualClock clock;
   infra::SqlProductRepository product_repo;
   infra::SqlInventoryRepository inventory_repo;
@@ -41,7 +48,7 @@ struct Harness {
   events::OutboxRelay relay;
 
   Harness();
-  db::Database& db() { return *tdb; }
+  db::Database& db() { return *database; }
   Repositories repos() { return {product_repo, inventory_repo}; }
 
   // Creates a product (asserting success) and sets its stock.

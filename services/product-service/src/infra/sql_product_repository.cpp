@@ -28,9 +28,10 @@ constexpr std::string_view kCountLive = "SELECT COUNT(*) FROM products WHERE del
 constexpr std::string_view kListFrom = " FROM products p LEFT JOIN inventory i ON i.product_id = p.id WHERE p.deleted = 0";
 
 // The full-text filter per dialect; the placeholder follows and then ")". SQLite: the FTS5 table
-// (content = products, rowid = seq). PostgreSQL: the generated tsvector column `search` (GIN).
+// (content = products, rowid = seq). PostgreSQL: the generated tsvector column `search` (GIN
+// index products_search) under the product_search configuration (simple + unaccent, migrations/pg).
 constexpr std::string_view kSqliteSearchOpen = " AND p.seq IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ";
-constexpr std::string_view kPgSearchOpen = " AND p.search @@ to_tsquery('simple', ";
+constexpr std::string_view kPgSearchOpen = " AND p.search @@ to_tsquery('product_search', ";
 
 Product FromRow(const db::Row& r) {
   Product p;

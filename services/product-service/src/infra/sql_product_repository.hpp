@@ -1,8 +1,9 @@
 // ProductRepository over shop::db (SQLite and PostgreSQL). Portable SQL except the full-text
 // filter, which is the dialect's own and stays inside this file: SQLite FTS5 (products_fts), or
 // on PostgreSQL (tx.dialect() == kPostgres) the generated tsvector column products.search with a
-// GIN index (migrations/pg). Either way every whitespace-separated term must match as a prefix,
-// the user's text is never interpreted as query syntax, and ordering is the requested sort.
+// GIN index and the product_search configuration: simple + unaccent (migrations/pg). Either way
+// every whitespace-separated term must match as a prefix, case and accents are ignored, the
+// user's text is never interpreted as query syntax, and ordering is the requested sort.
 // Stateless; thread-safe.
 #pragma once
 
@@ -24,7 +25,7 @@ class SqlProductRepository final : public ProductRepository {
 // prefix phrase ("ter""m"*), all terms must match. Empty when there is no term.
 std::string Fts5Query(std::string_view text);
 
-// The user's search text as a PostgreSQL to_tsquery('simple', ...) argument: each ASCII letter/digit
+// The user's search text as a PostgreSQL to_tsquery('product_search', ...) argument: each ASCII letter/digit
 // run (bytes >= 0x80 count as letters) of each whitespace-separated term becomes a quoted prefix
 // lexeme 'word':* (ASCII lower-cased), all joined with &. The words never contain quotes,
 // backslashes or operators, so the result is always a valid tsquery. Empty when there is no word.

@@ -20,7 +20,7 @@ class ProductApiTest : public ::testing::Test {
       : keys_(std::make_shared<auth::KeySet>()),
         signer_(auth::Signer::Generate(h_.clock)),
         module_("product-service", 2),
-        ctx_{"product-service", h_.db(), h_.bus, module_, h_.clock, nullptr, h_.tdb.dir.path().string(), {}} {
+        ctx_{"product-service", h_.db(), h_.bus, module_, h_.clock, nullptr, h_.dir.path().string(), {}} {
     keys_->Put(signer_.kid(), signer_.public_key());
     ctx_.verifier = std::make_shared<auth::TokenVerifier>(keys_, auth::VerifierOptions{}, h_.clock);
     component_ = std::make_unique<Component>(ctx_, Config{});

@@ -132,3 +132,22 @@ TEST(Fts5QueryTest, QuotesEveryTermAsAPrefixPhrase) {
 
 }  // namespace
 }  // namespace shop::product
+
+namespace shop::product {
+namespace {
+
+TEST(PgTsQueryTest, EveryWordBecomesALowerCasedQuotedPrefixAndAllMustMatch) {
+  EXPECT_EQ(infra::PgTsQuery("  red   Lamp "), "'red':* & 'lamp':*");
+  EXPECT_EQ(infra::PgTsQuery("KB-Mech-42"), "'kb':* & 'mech':* & '42':*");
+  EXPECT_EQ(infra::PgTsQuery("Café"), "'caf\xc3\xa9':*");
+}
+
+TEST(PgTsQueryTest, QuotesBackslashesAndOperatorsNeverReachTheQuery) {
+  EXPECT_EQ(infra::PgTsQuery("a'b"), "'a':* & 'b':*");
+  EXPECT_EQ(infra::PgTsQuery("x\\' | !y:*"), "'x':* & 'y':*");
+  EXPECT_EQ(infra::PgTsQuery("&|!():*'\\ <-> -"), "");
+  EXPECT_EQ(infra::PgTsQuery("   "), "");
+}
+
+}  // namespace
+}  // namespace shop::product

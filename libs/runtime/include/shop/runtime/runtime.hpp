@@ -52,10 +52,10 @@ struct ServiceSpec {
   std::string name;                      // "product-service"
   std::uint16_t default_port = 8000;
   std::vector<db::Migration> migrations;  // the service's own (SQLite dialect)
+  std::function<std::unique_ptr<Component>(ServiceContext&)> mount;
   // PostgreSQL versions where the SQLite DDL does not translate (full-text search...); empty:
   // the SQLite migrations are translated by the PostgreSQL driver.
   std::vector<db::Migration> pg_migrations;
-  std::function<std::unique_ptr<Component>(ServiceContext&)> mount;
 };
 
 // main() of a service binary: env -> config -> database -> bus -> module -> server -> run until
