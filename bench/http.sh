@@ -62,6 +62,9 @@ run_wrk() {
   p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")
   reqs=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
   cpu_us=$(python3 -c "print(round(($after-$before)/$hz*1e6/max($reqs,1),1))")
+  local bad
+  bad=$(awk '/Non-2xx or 3xx responses/ {print $5}' "$WORK/wrk.txt")
+  if [[ -n $bad ]]; then label="$label [$bad non-2xx!]"; fi
   RESULTS+=("$label|$rps|$p50|$p99|$cpu_us")
   printf '%-34s %10s req/s  p50 %-9s p99 %-9s server CPU %6s us/req\n' "$label" "$rps" "$p50" "$p99" "$cpu_us"
 }
@@ -136,7 +139,7 @@ run_wrk "(f) GET one product via gateway" "$GW" $SVC_PID $GW_PID -s "$WORK/produ
 run_wrk "(g) GET product, authenticated" "$GW" $SVC_PID $GW_PID -s "$WORK/product_get_auth.lua"
 run_wrk "(h) list page, category filter" "$GW" $SVC_PID $GW_PID -s "$WORK/category_list.lua"
 CONNS_SAVED=$CONNS; CONNS=8
-run_wrk "(i) login (Argon2id 19 MiB, t=2)" "$GW" $USER_PID $GW_PID -s "$WORK/login.lua"
+run_wrk "(i) login (Argon2id 19 MiB, t=2)" "$GW/api/v1/auth/login" $USER_PID $GW_PID -s "$WORK/login.lua"
 CONNS=$CONNS_SAVED
 
 # --- checkout (issue 5), in the embedded shape (the saga needs the in-process bus) -------------
