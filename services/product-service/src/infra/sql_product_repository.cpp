@@ -98,41 +98,54 @@ std::string Fts5Query(std::string_view text) {
 }
 
 std::string PgTsQuery(std::string_view text) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
   // The same separators as the `search` column's regexp_replace: every ASCII byte that is not a
-  // letter or digit. Bytes >= 0x80 (UTF-8 letters) stay inside words.
-  auto is_word = [](unsigned char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+  // letter or digit (whitespace included). A well-formed UTF-8 sequence is part of a word; a byte
+  // of a malformed one is a separator, since PostgreSQL rejects invalid UTF-8 parameters.
+  auto ascii_word = [](unsigned char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  };
+  auto utf8_length = [&](std::size_t at) -> std::size_t {  // 0: not a well-formed sequence
+    const auto lead = static_cast<unsigned char>(text[at]);
+    std::size_t n = 0;
+    if (lead >= 0xC2 && lead <= 0xDF) n = 2;
+    else if (lead >= 0xE0 && lead <= 0xEF) n = 3;
+    else if (lead >= 0xF0 && lead <= 0xF4) n = 4;
+    if (n == 0 || at + n > text.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(text[at + k]) & 0xC0) != 0x80) return 0;
+    }
+    const auto second = static_cast<unsigned char>(text[at + 1]);
+    if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) || (lead == 0xF0 && second < 0x90) ||
+        (lead == 0xF4 && second > 0x8F)) {
+      return 0;  // overlong, surrogate or beyond U+10FFFF
+    }
+    return n;
   };
   std::string out;
+  std::string word;
+  auto flush = [&] {
+    if (word.empty()) return;
+    if (!out.empty()) out += " & ";
+    out += '\'';
+    out += word;
+    out += "':*";
+    word.clear();
+  };
   std::size_t i = 0;
   while (i < text.size()) {
-    while (i < text.size() && is_space(text[i])) ++i;
-    std::size_t j = i;
-    while (j < text.size() && !is_space(text[j])) ++j;
-    std::string term;  // this whitespace-separated term: its words, each a quoted prefix, all required
-    std::size_t k = i;
-    while (k < j) {
-      while (k < j && !is_word(static_cast<unsigned char>(text[k]))) ++k;
-      std::size_t e = k;
-      while (e < j && is_word(static_cast<unsigned char>(text[e]))) ++e;
-      if (e > k) {
-        if (!term.empty()) term += " & ";
-        term += '\'';
-        for (std::size_t c = k; c < e; ++c) {
-          const char ch = text[c];
-          term += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
-        }
-        term += "':*";
-      }
-      k = e;
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (ascii_word(c)) {
+      word += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+      ++i;
+    } else if (const std::size_t n = c >= 0x80 ? utf8_length(i) : 0; n > 0) {
+      word.append(text.substr(i, n));
+      i += n;
+    } else {
+      flush();
+      ++i;
     }
-    if (!term.empty()) {
-      if (!out.empty()) out += " & ";
-      out += term;
-    }
-    i = j;
   }
+  flush();
   return out;
 }
 

@@ -25,10 +25,11 @@ class SqlProductRepository final : public ProductRepository {
 // prefix phrase ("ter""m"*), all terms must match. Empty when there is no term.
 std::string Fts5Query(std::string_view text);
 
-// The user's search text as a PostgreSQL to_tsquery('product_search', ...) argument: each ASCII letter/digit
-// run (bytes >= 0x80 count as letters) of each whitespace-separated term becomes a quoted prefix
-// lexeme 'word':* (ASCII lower-cased), all joined with &. The words never contain quotes,
-// backslashes or operators, so the result is always a valid tsquery. Empty when there is no word.
+// The user's search text as a PostgreSQL to_tsquery('product_search', ...) argument: each run of
+// ASCII letters/digits and well-formed UTF-8 characters becomes a quoted prefix lexeme 'word':*
+// (ASCII lower-cased), all joined with & (every word must match). Everything else (whitespace,
+// ASCII punctuation, malformed UTF-8) separates words, so the result never holds quotes,
+// backslashes or operators inside a lexeme and is always a valid tsquery. Empty when no word.
 std::string PgTsQuery(std::string_view text);
 
 }  // namespace shop::product::infra

@@ -149,5 +149,13 @@ TEST(PgTsQueryTest, QuotesBackslashesAndOperatorsNeverReachTheQuery) {
   EXPECT_EQ(infra::PgTsQuery("   "), "");
 }
 
+TEST(PgTsQueryTest, MalformedUtf8SeparatesWords) {
+  EXPECT_EQ(infra::PgTsQuery("ab\xff\xfe" "cd"), "'ab':* & 'cd':*");
+  EXPECT_EQ(infra::PgTsQuery("x\xc3"), "'x':*");         // truncated sequence
+  EXPECT_EQ(infra::PgTsQuery("\xc0\xaf"), "");          // overlong "/"
+  EXPECT_EQ(infra::PgTsQuery("\xed\xa0\x80"), "");     // surrogate
+  EXPECT_EQ(infra::PgTsQuery("\xf0\x9f\x98\x80"), "'\xf0\x9f\x98\x80':*");
+}
+
 }  // namespace
 }  // namespace shop::product

@@ -102,6 +102,7 @@ TEST(PgCatalogTest, TsquerySyntaxInTheUsersTextIsSearchedForLiterally) {
   EXPECT_EQ(Search(h, "&|!():*'\\"), (Ids{}));
   EXPECT_EQ(Search(h, "COF"), (Ids{mug.id}));
   EXPECT_EQ(Search(h, "mug.001"), (Ids{mug.id}));
+  EXPECT_EQ(Search(h, "\xffmug\xc3"), (Ids{mug.id}));  // malformed UTF-8 is a separator, not an error
 }
 
 TEST(PgCatalogTest, SearchIgnoresAccentsAndCaseOfNonAsciiWords) {
