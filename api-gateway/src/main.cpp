@@ -49,14 +49,7 @@ int main() {
   http::Module module("api-gateway", 1);
   module.MountOperations();
   http::Pipeline pipeline({.service = "api-gateway"}, [&module](http::Request& r) { return module.Dispatch(r); });
-  http::ServerOptions so;
-  so.host = cfg.host;
-  so.port = cfg.port;
-  so.io_threads = cfg.io_threads;
-  so.body_limit = cfg.max_body_bytes;
-  so.read_timeout = std::chrono::milliseconds(cfg.read_timeout_ms);
-  so.idle_timeout = std::chrono::milliseconds(cfg.idle_timeout_ms);
-  so.drain_timeout = std::chrono::milliseconds(cfg.drain_timeout_ms);
+  const http::ServerOptions so = runtime::ServerOptionsFrom(cfg);
   http::Server server(so, [&pipeline](http::Request& r) { return pipeline.Handle(r); });
 
   std::map<std::string, std::unique_ptr<http::Upstream>, std::less<>> upstreams;

@@ -165,7 +165,7 @@ void OutboxRelay::Loop() {
 }
 
 Result<int> OutboxRelay::DrainLocked(bool honour_stop) {
-  const bool pg = false;
+  const bool pg = db_.dialect() == db::Dialect::kPostgres;
   int published = 0;
   while (!(honour_stop && stop_)) {
     BatchResult b;

@@ -130,6 +130,18 @@ ProcessConfig ReadProcessConfig(config::EnvReader& env, std::string_view service
   return c;
 }
 
+http::ServerOptions ServerOptionsFrom(const ProcessConfig& cfg) {
+  http::ServerOptions so;
+  so.host = cfg.host;
+  so.port = cfg.port;
+  so.io_threads = cfg.io_threads;
+  so.body_limit = cfg.max_body_bytes;
+  so.read_timeout = std::chrono::milliseconds(cfg.read_timeout_ms);
+  so.idle_timeout = std::chrono::milliseconds(cfg.idle_timeout_ms);
+  so.drain_timeout = std::chrono::milliseconds(cfg.drain_timeout_ms);
+  return so;
+}
+
 Result<void> InitProcess(const ProcessConfig& cfg) {
   log::Init(cfg.service, cfg.log_level);
   if (auto r = failpoint::Configure(cfg.failpoints); !r) return r.error();
@@ -241,14 +253,7 @@ int RunService(ServiceSpec spec, int /*argc*/, char** /*argv*/) {
   module.MountOperations();
   http::Pipeline pipeline({.service = spec.name}, [&module](http::Request& r) { return module.Dispatch(r); });
 
-  http::ServerOptions so;
-  so.host = cfg.host;
-  so.port = cfg.port;
-  so.io_threads = cfg.io_threads;
-  so.body_limit = cfg.max_body_bytes;
-  so.read_timeout = std::chrono::milliseconds(cfg.read_timeout_ms);
-  so.idle_timeout = std::chrono::milliseconds(cfg.idle_timeout_ms);
-  so.drain_timeout = std::chrono::milliseconds(cfg.drain_timeout_ms);
+  const http::ServerOptions so = ServerOptionsFrom(cfg);
   http::Server server(so, [&pipeline](http::Request& r) { return pipeline.Handle(r); });
 
   // Other services over HTTP, created on first use from <NAME>_URL.

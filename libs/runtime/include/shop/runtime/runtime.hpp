@@ -22,6 +22,7 @@
 #include "shop/db/migrations.hpp"
 #include "shop/events/event.hpp"
 #include "shop/http/module.hpp"
+#include "shop/http/server.hpp"
 #include "shop/http/upstream.hpp"
 
 namespace shop::runtime {
@@ -84,6 +85,9 @@ struct ProcessConfig {
 
 // Reads the settings above through `env` (errors are collected in it: call env.Finish()).
 ProcessConfig ReadProcessConfig(config::EnvReader& env, std::string_view service, std::uint16_t default_port);
+
+// The HTTP server's settings from the process settings (host, port, threads, limits, timeouts).
+http::ServerOptions ServerOptionsFrom(const ProcessConfig& cfg);
 
 // Logging, failpoints, cursor key, data directory. Returns an error naming what failed.
 Result<void> InitProcess(const ProcessConfig& cfg);
