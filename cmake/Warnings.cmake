@@ -6,7 +6,7 @@ target_compile_options(shop_warnings INTERFACE -Wall -Wextra -Wpedantic -Wno-mis
 # inlined code, not ours). Off in optimised GCC 12 builds only; Debug builds and other compilers keep them.
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
   target_compile_options(shop_warnings INTERFACE
-    $<$<NOT:$<CONFIG:Debug>>:-Wno-stringop-overflow -Wno-array-bounds -Wno-restrict -Wno-maybe-uninitialized>)
+    $<$<NOT:$<CONFIG:Debug>>:-Wno-stringop-overflow -Wno-array-bounds -Wno-restrict -Wno-stringop-overread -Wno-maybe-uninitialized>)
 endif()
 
 # shop_library(<target> SOURCES ... [DEPS ...] [PRIVATE_DEPS ...]): a first-party static library

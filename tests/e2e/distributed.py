@@ -33,6 +33,11 @@ def short(service):
     return service.split("-")[0]
 
 
+def pg_database(service):
+    """"order-service" -> "order_service" (a plain identifier; "user" is reserved in SQL)."""
+    return service.replace("-", "_")
+
+
 class PgCluster:
     """One private PostgreSQL cluster (shop_pg_server) with a database per service."""
 
@@ -130,18 +135,20 @@ class Distributed:
         want_pg = [s for s in SERVICES if choice[s] != "sqlite"]
         if want_pg:
             self.pg = PgCluster(self.build, self.tmp)
-            code = self.pg.start([short(s) for s in want_pg]) if self.pg.available() else None
+            code = self.pg.start([pg_database(s) for s in want_pg]) if self.pg.available() else None
+            if code not in (0, None, 2):
+                log = open(os.path.join(self.tmp, "postgres.log"), "rb").read()[-1500:].decode("utf-8", "replace")
+                raise RuntimeError(f"shop_pg_server failed (exit {code}):\n{log}")
             if code != 0:
                 why = ("shop_pg_server is not built (libpq-dev missing?)" if code is None
-                       else "PostgreSQL is not installed (apt-get install postgresql)" if code == 2
-                       else f"shop_pg_server failed (exit {code}): see {self.tmp}/postgres.log")
+                       else "PostgreSQL is not installed (apt-get install postgresql)")
                 self.pg = None
                 if any(choice[s] in ("postgres", "postgresql") for s in want_pg):
                     raise RuntimeError("SHOP_DB=postgres: " + why)
                 print(f"distributed shape: {why}; the services use SQLite", file=sys.stderr, flush=True)
         for s in SERVICES:
             if self.pg is not None and s in want_pg:
-                self.databases[s] = self.pg.urls[short(s)]
+                self.databases[s] = self.pg.urls[pg_database(s)]
             else:
                 self.databases[s] = f"sqlite://{self.tmp}/{short(s)}.db"
 

@@ -25,6 +25,7 @@ class ProductReplicasTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         os.environ.setdefault("DEMO_CATALOG", "0")
+        os.environ.setdefault("KAFKA_LAG_INTERVAL_MS", "300")  # assignments show up in /metrics soon
         cls.shape = Distributed(os.environ["SHOP_BUILD_DIR"], replicas={"product-service": 2})
         try:
             cls.shape.start()
@@ -53,7 +54,19 @@ class ProductReplicasTest(unittest.TestCase):
         cl.close()
         return {"id": order["id"], "items": items, "status": final["status"]}
 
+    def orders_partitions(self, instance):
+        """The `orders` partitions an instance consumes, from its /metrics (lag gauge per partition)."""
+        cl = Client(self.shape.instances[instance][2], timeout=5)
+        try:
+            text = cl.get("/metrics").body
+        finally:
+            cl.close()
+        return {line.split('partition="')[1].split('"')[0] for line in text.splitlines()
+                if line.startswith("shop_kafka_consumer_lag") and 'topic="orders"' in line}
+
     def test_each_order_created_is_reserved_once_across_replicas(self):
+        # Both replicas are members of the group with their share of the orders topic.
+        wait_for(lambda: self.orders_partitions("product-service-2"), timeout=30, interval=0.2)
         stock = 12
         products = [flows.new_product(self.admin, stock=stock) for _ in range(3)]
         ids = [p["id"] for p in products]
