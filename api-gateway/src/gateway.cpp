@@ -1,6 +1,9 @@
 #include "gateway.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+
+#include <boost/asio/this_coro.hpp>
 
 #include "shop/core/strings.hpp"
 #include "shop/failpoint/failpoint.hpp"
@@ -88,6 +91,24 @@ std::optional<Target> Resolve(const RouteTable& table, std::string_view path) {
     }
   }
   return std::nullopt;
+}
+
+PerExecutorUpstream::PerExecutorUpstream(std::vector<Part> parts)
+    : Upstream(parts.empty() ? boost::asio::any_io_executor{} : parts.front().first), parts_(std::move(parts)) {
+  if (parts_.empty()) throw std::invalid_argument("PerExecutorUpstream needs at least one part");
+}
+
+Task<http::Response> PerExecutorUpstream::Send(http::Request req) {
+  const auto ex = co_await boost::asio::this_coro::executor;
+  http::Upstream* part = nullptr;
+  for (const auto& [part_ex, up] : parts_) {
+    if (part_ex == ex) {
+      part = up.get();
+      break;
+    }
+  }
+  if (!part) part = parts_[next_.fetch_add(1, std::memory_order_relaxed) % parts_.size()].second.get();
+  co_return co_await part->Send(std::move(req));
 }
 
 Gateway::Gateway(RouteTable table, UpstreamLookup upstreams, std::shared_ptr<const auth::TokenVerifier> verifier)

@@ -9,6 +9,7 @@
 // malformed) and are passed on; the gateway keeps serving. Thread-safe after construction.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -45,6 +46,25 @@ struct Target {
 std::optional<Target> Resolve(const RouteTable& table, std::string_view path);
 
 using UpstreamLookup = std::function<http::Upstream*(std::string_view service)>;
+
+// One upstream per I/O executor (each a pooled client bound to that executor): Send() picks the
+// part whose executor the caller runs on, so a proxied request stays on its I/O thread (no hop to
+// another thread and back); a caller on any other executor gets the parts in turn. Each part has
+// its own connection pool, so the bound on connections is the sum of the parts' (main.cpp splits
+// UPSTREAM_MAX_CONNECTIONS evenly across the I/O threads: a total, not per thread).
+// Thread-safe when the parts are; the parts' executors must outlive it.
+class PerExecutorUpstream final : public http::Upstream {
+ public:
+  using Part = std::pair<boost::asio::any_io_executor, std::unique_ptr<http::Upstream>>;
+  // `parts` must not be empty; the first part's executor is this upstream's (SendBlocking's).
+  explicit PerExecutorUpstream(std::vector<Part> parts);
+  Task<http::Response> Send(http::Request req) override;
+  const std::vector<Part>& parts() const { return parts_; }
+
+ private:
+  std::vector<Part> parts_;
+  mutable std::atomic<std::size_t> next_{0};
+};
 
 class Gateway {
  public:

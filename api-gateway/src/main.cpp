@@ -1,7 +1,10 @@
 // api-gateway: the distributed shape's single entry point. Services are found by URL
 // (USER_SERVICE_URL, PRODUCT_SERVICE_URL, ORDER_SERVICE_URL, PAYMENT_SERVICE_URL; the Kubernetes
 // Service names by default in the manifests), routes may be overridden with GATEWAY_ROUTES.
+#include <algorithm>
 #include <cstdio>
+#include <thread>
+#include <vector>
 #include <iostream>
 #include <map>
 
@@ -52,13 +55,25 @@ int main() {
   const http::ServerOptions so = runtime::ServerOptionsFrom(cfg);
   http::Server server(so, [&pipeline](http::Request& r) { return pipeline.Handle(r); });
 
+  // One pooled client per service and I/O thread, so that a proxied request never leaves its
+  // thread; UPSTREAM_MAX_CONNECTIONS is the total per service, split evenly (at least 1 each).
+  std::vector<boost::asio::any_io_executor> io_executors;
+  const int io_threads = so.io_threads > 0 ? so.io_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 0; i < io_threads; ++i) {
+    auto ex = server.executor();  // round-robin over the I/O threads
+    if (std::find(io_executors.begin(), io_executors.end(), ex) == io_executors.end()) io_executors.push_back(ex);
+  }
+  const auto per_thread_conns =
+      std::max<std::size_t>(1, static_cast<std::size_t>(upstream_max_conns) / io_executors.size());
   std::map<std::string, std::unique_ptr<http::Upstream>, std::less<>> upstreams;
   for (const auto& [service, url] : urls.by_service) {
     http::ClientOptions co;
     co.base_url = url;
     co.request_timeout = std::chrono::milliseconds(upstream_timeout_ms);
-    co.max_connections = static_cast<std::size_t>(upstream_max_conns);
-    upstreams.emplace(service, http::MakeHttpUpstream(server.executor(), co));
+    co.max_connections = per_thread_conns;
+    std::vector<gateway::PerExecutorUpstream::Part> parts;
+    for (const auto& ex : io_executors) parts.emplace_back(ex, http::MakeHttpUpstream(ex, co));
+    upstreams.emplace(service, std::make_unique<gateway::PerExecutorUpstream>(std::move(parts)));
   }
   auto lookup = [&upstreams](std::string_view s) -> http::Upstream* {
     auto it = upstreams.find(s);
@@ -69,6 +84,8 @@ int main() {
                                                         runtime::JwksRefresher::OptionsFor(jwks_slot));
   runtime::JwksRefresher jwks(*upstreams.at("user-service"), verifier);
   jwks_slot->store(&jwks);
+  // Not ready until the JWKS has arrived: the early token check would refuse valid tokens.
+  module.SetReadinessProbe([&jwks] { return jwks.HasKeys(); });
   gateway::Gateway gw(routes, lookup, verifier);
   gw.Mount(module);
 

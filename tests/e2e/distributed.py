@@ -126,6 +126,18 @@ class Distributed:
         self.spawn(name, argv, env)
         self.wait_health(url, name, timeout)
 
+    def cleanup(self, keep_logs=False):
+        """After stop(): deletes the data directory, or with keep_logs prints each log's tail."""
+        if not keep_logs:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return
+        for name in ["kafka-mock", "postgres"] + list(self.instances) + ["api-gateway"]:
+            path = os.path.join(self.tmp, name + ".log")
+            if os.path.exists(path):
+                print(f"---- {name}.log (tail)", file=sys.stderr)
+                print(open(path, "rb").read()[-1500:].decode("utf-8", "replace"), file=sys.stderr)
+        print(f"logs kept in {self.tmp}", file=sys.stderr, flush=True)
+
     def choose_databases(self):
         """Fills self.databases: SHOP_DB (+ SHOP_DB_<SERVICE>) -> a URL per service."""
         choice = {s: os.environ.get(f"SHOP_DB_{short(s).upper()}", self.db_choice).lower() for s in SERVICES}
@@ -164,13 +176,14 @@ class Distributed:
                 raise RuntimeError(f"{name} exited at start: see {self.tmp}/{name}.log")
             try:
                 c = Client(url, timeout=2)
-                if c.get("/health").status == 200:
+                # /ready: the database answers and, for token-checking processes, the JWKS is loaded.
+                if c.get("/ready").status == 200:
                     c.close()
                     return
             except OSError:
                 pass
             time.sleep(0.05)
-        raise RuntimeError(f"{name} did not become healthy: see {self.tmp}/{name}.log")
+        raise RuntimeError(f"{name} did not become ready: see {self.tmp}/{name}.log")
 
     def start(self):
         bootstrap_file = os.path.join(self.tmp, "kafka.bootstrap")
@@ -269,13 +282,7 @@ def main():
             code = code or r.returncode
     finally:
         d.stop()
-        if code:
-            for name in ["kafka-mock", "postgres"] + list(d.instances) + ["api-gateway"]:
-                path = os.path.join(d.tmp, name + ".log")
-                if os.path.exists(path):
-                    print(f"---- {name}.log (tail)")
-                    print(open(path, "rb").read()[-1500:].decode("utf-8", "replace"))
-        shutil.rmtree(d.tmp, ignore_errors=True)
+        d.cleanup(keep_logs=bool(code))
     return code
 
 

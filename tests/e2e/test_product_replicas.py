@@ -31,6 +31,7 @@ class ProductReplicasTest(unittest.TestCase):
             cls.shape.start()
         except Exception:
             cls.shape.stop()
+            cls.shape.cleanup(keep_logs=True)
             raise
         print(f"\nproduct replicas: databases {cls.shape.database_kinds()}", file=sys.stderr, flush=True)
         cls.base = cls.shape.base_url
@@ -39,6 +40,9 @@ class ProductReplicasTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.shape.stop()
+        cls.shape.cleanup(keep_logs=cls.failed)
+
+    failed = False
 
     def place_and_settle(self, customer, product_ids, rng_seed):
         """Places one order of 1-3 units of 1-2 products; pays every other RESERVED one."""
@@ -65,6 +69,7 @@ class ProductReplicasTest(unittest.TestCase):
                 if line.startswith("shop_kafka_consumer_lag") and 'topic="orders"' in line}
 
     def test_each_order_created_is_reserved_once_across_replicas(self):
+        type(self).failed = True  # until the last assertion passed
         # Both replicas are members of the group with their share of the orders topic.
         wait_for(lambda: self.orders_partitions("product-service-2"), timeout=30, interval=0.2)
         stock = 12
@@ -108,6 +113,7 @@ class ProductReplicasTest(unittest.TestCase):
         # Nothing is reserved twice later either (a late duplicate would show up here).
         time.sleep(1.0)
         self.assertTrue(consistent())
+        type(self).failed = False
 
 
 if __name__ == "__main__":

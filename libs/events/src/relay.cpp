@@ -215,7 +215,6 @@ Result<void> OutboxRelay::DrainSqliteBatch(BatchResult& out) {
 // next pass of any replica: at-least-once, the consumers' inbox dedupes).
 Result<void> OutboxRelay::DrainPostgresBatch(BatchResult& out) {
   Attempt a;
-  t_relay_commit = true;
   auto done = db_.Write([&](db::Tx& tx) -> Result<void> {
     a = Attempt{};
     auto rows = tx.Query(kClaimLockedPg, {Now(), options_.batch_size});
@@ -234,6 +233,9 @@ Result<void> OutboxRelay::DrainPostgresBatch(BatchResult& out) {
       std::erase_if(batch, [&](const Claimed& c) { return held.contains(c.seq); });
     }
     a = PublishRows(batch);
+    // Only from here on: the commit that follows is the relay's own (a subscriber's commit during
+    // PublishRows, e.g. an InProcBus one on another database, still wakes its relay).
+    t_relay_commit = true;
     return MarkRows(tx, a);
   });
   t_relay_commit = false;

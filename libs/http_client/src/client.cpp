@@ -1,15 +1,22 @@
 // HttpUpstream on Boost.Beast (client.hpp states the contract). The only Beast TU of the client.
 //
-// Threading: every connection is bound to its own strand of the executor given to
-// MakeHttpUpstream, and each exchange runs as a coroutine on that strand; Send() hops there and
-// back, so it may be called from any thread or executor, and the pool (pool.hpp) is one
-// mutex-protected structure. That executor must outlive the upstream.
+// Threading: every connection is bound to the executor `ex` given to MakeHttpUpstream (to its own
+// strand of it, unless `ex` is an io_context run by one thread), and the pool (pool.hpp) is one
+// mutex-protected structure. Send() may be called from any thread or executor:
+//  - fast path: the caller already runs on `ex` itself and `ex` is a single-threaded io_context
+//    (concurrency hint 1, as every Server I/O thread and test io_context is): the exchange runs
+//    inline in the caller's coroutine, no hop, no strand (nothing else can run concurrently);
+//  - otherwise the exchange is spawned on the connection's executor and the caller resumes on its
+//    own executor afterwards (two hops).
+// That executor must outlive the upstream.
 #include "shop/http/client.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
@@ -208,15 +215,28 @@ Task<Outcome> Exchange(std::shared_ptr<Shared> shared, std::shared_ptr<ClientCon
   }
 }
 
+// True when `ex` is an io_context created with concurrency hint 1: the application promised that
+// one thread runs it, so handlers on it never run concurrently and a connection needs no strand.
+bool IsSingleThreadedIoContext(const net::any_io_executor& ex) {
+  const auto* io = ex.target<net::io_context::executor_type>();
+  if (!io) return false;
+  // Asio keeps the hint in the io_context's scheduler service (the io_context's own impl).
+  return net::use_service<net::detail::scheduler>(io->context()).concurrency_hint() == 1;
+}
+
 class HttpUpstream final : public Upstream {
  public:
   HttpUpstream(net::any_io_executor ex, ClientOptions options)
-      : Upstream(ex), shared_(std::make_shared<Shared>(ParseBaseUrl(options.base_url), std::move(options))) {}
+      : Upstream(ex),
+        shared_(std::make_shared<Shared>(ParseBaseUrl(options.base_url), std::move(options))),
+        single_threaded_(IsSingleThreadedIoContext(executor_)) {}
 
   Task<Response> Send(Request req) override {
     // Copies, so that an exchange in flight keeps what it needs even if this object goes away.
     const auto shared = shared_;
     const auto home = executor_;
+    // On `ex` itself, single-threaded: run the exchange right here (see the file comment).
+    const bool inline_exchange = single_threaded_ && (co_await net::this_coro::executor) == home;
     auto lease = co_await shared->pool.Acquire(shared->options.connect_timeout);
     if (!lease) co_return Problem(503, "upstream connection pool exhausted");
     const auto breq = ToBeast(req, shared->target.host_header);
@@ -225,10 +245,16 @@ class HttpUpstream final : public Upstream {
     Outcome out;
     // A kept-alive connection may have been closed by the server meanwhile: one retry, fresh.
     for (int attempt = 0; attempt < 2; ++attempt) {
-      if (!conn) conn = std::make_shared<ClientConnection>(net::make_strand(home));
+      if (!conn) {
+        conn = std::make_shared<ClientConnection>(single_threaded_ ? home : net::make_strand(home));
+      }
       try {
-        out = co_await net::co_spawn(conn->stream.get_executor(), Exchange(shared, conn, breq, fresh),
-                                     net::use_awaitable);
+        if (inline_exchange) {
+          out = co_await Exchange(shared, conn, breq, fresh);
+        } else {
+          out = co_await net::co_spawn(conn->stream.get_executor(), Exchange(shared, conn, breq, fresh),
+                                       net::use_awaitable);
+        }
       } catch (...) {
         out = Fail(502, "upstream exchange failed");
       }
@@ -245,6 +271,7 @@ class HttpUpstream final : public Upstream {
 
  private:
   std::shared_ptr<Shared> shared_;
+  const bool single_threaded_;  // executor_ is an io_context run by one thread
 };
 
 }  // namespace

@@ -101,6 +101,7 @@ bool JwksRefresher::FetchOnce() {
     return false;
   }
   verifier_->SetKeys(*keys);
+  has_keys_ = true;
   return true;
 }
 
@@ -249,7 +250,11 @@ int RunService(ServiceSpec spec, int /*argc*/, char** /*argv*/) {
   if (!bus_holder) bus_holder = std::make_unique<events::InProcBus>();
   events::Bus& bus = *bus_holder;
   http::Module module(spec.name, static_cast<std::size_t>(cfg.workers));
-  module.SetReadinessProbe([&db] { return (*db)->Ping(); });
+  // Ready: the database answers and, for services that verify tokens, the JWKS has arrived.
+  JwksRefresher* jwks_for_readiness = nullptr;
+  module.SetReadinessProbe([&db, &jwks_for_readiness] {
+    return (*db)->Ping() && (!jwks_for_readiness || jwks_for_readiness->HasKeys());
+  });
   module.MountOperations();
   http::Pipeline pipeline({.service = spec.name}, [&module](http::Request& r) { return module.Dispatch(r); });
 
@@ -283,6 +288,7 @@ int RunService(ServiceSpec spec, int /*argc*/, char** /*argv*/) {
                                                      JwksRefresher::OptionsFor(jwks_slot));
     jwks = std::make_unique<JwksRefresher>(upstream("user-service"), verifier);
     jwks_slot->store(jwks.get());
+    jwks_for_readiness = jwks.get();
   }
 
   ServiceContext ctx{spec.name, **db, bus, module, SystemClock::Instance(), verifier, cfg.data_dir, upstream};

@@ -109,6 +109,9 @@ class JwksRefresher {
   bool FetchOnce();
   // Asks for a fetch soon (cheap, any thread); rate-limited.
   void RequestRefresh();
+  // True once a JWKS has been fetched: until then the process is not ready (GET /ready is 503),
+  // so a load balancer never sends it a token it cannot verify yet.
+  bool HasKeys() const { return has_keys_.load(); }
   // VerifierOptions whose on_unknown_kid calls RequestRefresh() on `*slot` once it is set.
   static auth::VerifierOptions OptionsFor(std::shared_ptr<std::atomic<JwksRefresher*>> slot);
 
@@ -117,6 +120,7 @@ class JwksRefresher {
   std::shared_ptr<auth::TokenVerifier> verifier_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> wanted_{false};
+  std::atomic<bool> has_keys_{false};
   std::atomic<std::int64_t> last_fetch_ms_{0};
   std::mutex mu_;
   std::condition_variable cv_;
