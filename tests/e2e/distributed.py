@@ -25,6 +25,12 @@ import time
 
 from shop_platform import ADMIN_EMAIL, ADMIN_PASSWORD, Client, free_port
 
+def _unblock_signals():
+    # --serve blocks SIGINT/SIGTERM in this process to sigwait() for them; children inherit the
+    # mask, and a service that cannot receive SIGTERM cannot shut down gracefully.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
 SERVICES = ["user-service", "product-service", "order-service", "payment-service"]
 
 
@@ -53,7 +59,7 @@ class PgCluster:
     def start(self, databases, timeout=90):
         url_file = os.path.join(self.tmp, "pg.urls")
         self.log = open(os.path.join(self.tmp, "postgres.log"), "wb")
-        self.proc = subprocess.Popen([self.binary, "--url-file", url_file] + list(databases),
+        self.proc = subprocess.Popen([self.binary, "--url-file", url_file] + list(databases), preexec_fn=_unblock_signals,
                                      stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.time() + timeout
         while not os.path.exists(url_file):
@@ -101,7 +107,7 @@ class Distributed:
 
     def spawn(self, name, argv, env):
         log = open(os.path.join(self.tmp, name + ".log"), "ab")  # a restart appends
-        p = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
+        p = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_unblock_signals)
         self.procs.append((name, p, log))
         return p
 
