@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <stdexcept>
 
 #include "shop/http/problem.hpp"
 #include "shop/testing/testing.hpp"
@@ -160,6 +164,53 @@ TEST(GatewayProxyTest, BadBearerTokenIsRejectedBeforeAnyService) {
   EXPECT_EQ(res.status, 401);
   EXPECT_TRUE(res.headers.Get("WWW-Authenticate").has_value());
   EXPECT_EQ(h.ups.at("order-service")->calls, 0);
+}
+
+}  // namespace
+
+namespace {
+
+// Answers with its own name, so a test sees which part served a call.
+class NamedUpstream final : public http::Upstream {
+ public:
+  NamedUpstream(boost::asio::any_io_executor ex, std::string name) : Upstream(std::move(ex)), name_(std::move(name)) {}
+  Task<http::Response> Send(http::Request) override { co_return http::Response::Json(200, name_); }
+
+ private:
+  std::string name_;
+};
+
+std::string SendOn(http::Upstream& up, boost::asio::io_context& io) {
+  auto fut = boost::asio::co_spawn(io, up.Send(http::Request{}), boost::asio::use_future);
+  io.restart();
+  io.run();
+  return fut.get().body;
+}
+
+TEST(PerExecutorUpstreamTest, ACallIsServedByThePartOfTheCallersExecutor) {
+  boost::asio::io_context a{1}, b{1};
+  std::vector<PerExecutorUpstream::Part> parts;
+  parts.emplace_back(a.get_executor(), std::make_unique<NamedUpstream>(a.get_executor(), "a"));
+  parts.emplace_back(b.get_executor(), std::make_unique<NamedUpstream>(b.get_executor(), "b"));
+  PerExecutorUpstream up(std::move(parts));
+  EXPECT_EQ(SendOn(up, b), "b");
+  EXPECT_EQ(SendOn(up, a), "a");
+  EXPECT_EQ(SendOn(up, b), "b");
+}
+
+TEST(PerExecutorUpstreamTest, ACallerOnAnotherExecutorGetsThePartsInTurn) {
+  boost::asio::io_context a{1}, b{1}, other{1};
+  std::vector<PerExecutorUpstream::Part> parts;
+  parts.emplace_back(a.get_executor(), std::make_unique<NamedUpstream>(a.get_executor(), "a"));
+  parts.emplace_back(b.get_executor(), std::make_unique<NamedUpstream>(b.get_executor(), "b"));
+  PerExecutorUpstream up(std::move(parts));
+  const auto first = SendOn(up, other), second = SendOn(up, other);
+  EXPECT_NE(first, second);
+  EXPECT_EQ(SendOn(up, other), first);
+}
+
+TEST(PerExecutorUpstreamTest, RefusesAnEmptyPartList) {
+  EXPECT_THROW(PerExecutorUpstream({}), std::invalid_argument);
 }
 
 }  // namespace

@@ -183,6 +183,54 @@ TEST(HttpClientTest, StaleKeptAliveConnectionIsRetriedOnAFreshOne) {
   EXPECT_EQ(StatsOf(*up).created, 2u);
 }
 
+// Callers already on the upstream's own (single-threaded) executor take the inline path: the
+// exchange runs in their coroutine. Concurrent ones still share a pool bounded by max_connections.
+TEST(HttpClientTest, CallersOnTheUpstreamsOwnExecutorShareTheBoundedPool) {
+  TestServer server;
+  net::io_context home{1};
+  auto options = OptionsFor(server.port());
+  options.max_connections = 2;
+  options.connect_timeout = 5s;
+  auto up = MakeHttpUpstream(home.get_executor(), options);
+  std::vector<std::future<Response>> results;
+  for (int i = 0; i < 5; ++i)
+    results.push_back(net::co_spawn(home, up->Send(Call(Method::kPost, "/echo", "n" + std::to_string(i))),
+                                    net::use_future));
+  results.push_back(net::co_spawn(home, up->Send(Call(Method::kGet, "/slow")), net::use_future));
+  home.run();
+  for (int i = 0; i < 5; ++i) {
+    auto res = results[i].get();
+    EXPECT_EQ(res.status, 200);
+    EXPECT_EQ(res.body, "n" + std::to_string(i));
+  }
+  EXPECT_EQ(results[5].get().status, 200);
+  const auto stats = StatsOf(*up);
+  EXPECT_LE(stats.created, 2u);
+  EXPECT_EQ(stats.created + stats.reused, 6u);
+}
+
+// An executor run by several threads: every connection gets its own strand of it.
+TEST(HttpClientTest, WorksOnAnExecutorRunByManyThreads) {
+  TestServer server;
+  net::io_context shared;  // default concurrency hint: may be run by several threads
+  auto guard = net::make_work_guard(shared);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 3; ++i) threads.emplace_back([&] { shared.run(); });
+  auto options = OptionsFor(server.port());
+  options.max_connections = 2;
+  options.connect_timeout = 5s;
+  auto up = MakeHttpUpstream(shared.get_executor(), options);
+  std::vector<std::future<Response>> results;
+  for (int i = 0; i < 8; ++i)
+    results.push_back(net::co_spawn(shared, up->Send(Call(Method::kPost, "/echo", std::to_string(i))),
+                                    net::use_future));
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(results[i].get().body, std::to_string(i));
+  EXPECT_LE(StatsOf(*up).created, 2u);
+  up.reset();
+  guard.reset();
+  for (auto& t : threads) t.join();
+}
+
 TEST(HttpClientTest, MoreConcurrentRequestsThanMaxConnectionsAllComplete) {
   TestServer server;
   IoThread io;

@@ -25,9 +25,10 @@ struct ClientOptions {
   std::size_t max_response_body = 8 * 1024 * 1024;
 };
 
-// Send() may be called from any thread or executor: each connection is bound to its own strand of
-// `ex`, the exchange runs there and the caller resumes on its own executor; the pool is one
-// mutex-protected structure. `ex` must outlive the upstream. A kept-alive connection found closed
+// Send() may be called from any thread. Connections are bound to `ex` (to a strand of it unless
+// `ex` is an io_context with concurrency hint 1); a caller already running on such an `ex` is
+// served inline, without a hop; any other caller has the exchange run on `ex` and resumes on its
+// own executor. The pool is one mutex-protected structure. `ex` must outlive the upstream. A kept-alive connection found closed
 // by the server before any byte of the response arrived is retried once on a fresh connection
 // (whatever the method: the server had not read the request). Throws std::invalid_argument when
 // base_url is not "http://host[:port]".
