@@ -228,6 +228,10 @@ class Distributed:
                 if i > 0:
                     renv["KAFKA_CLIENT_ID"] = name
                 url = f"http://127.0.0.1:{port}"
+                if s == "product-service" and i == 0 and os.environ.get("SHOP_SEED_PRODUCTS"):
+                    # A large demo catalog (benchmarks): loaded before the service starts.
+                    subprocess.run(argv + ["seed-demo", os.environ["SHOP_SEED_PRODUCTS"]], env=renv, check=True,
+                                   stdout=subprocess.DEVNULL, preexec_fn=_unblock_signals)
                 self.instances[name] = (argv, renv, url)
                 self.spawn(name, argv, renv)
                 self.wait_health(url, name)
@@ -266,6 +270,8 @@ def main():
                         port=port, data_dir=data_dir)
         try:
             d.start()
+            with open(os.path.join(d.tmp, "pids"), "w") as f:  # for benchmarks (CPU from /proc)
+                f.write(" ".join(str(p.pid) for n, p, _ in d.procs if n not in ("kafka-mock", "postgres")) + "\n")
             print(f"distributed shape: gateway on {d.base_url}; databases {d.database_kinds()}; logs in {d.tmp}; "
                   "Ctrl-C stops everything", flush=True)
             signal.sigwait({signal.SIGINT, signal.SIGTERM})

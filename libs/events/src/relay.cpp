@@ -220,7 +220,12 @@ Result<void> OutboxRelay::DrainPostgresBatch(BatchResult& out) {
     auto rows = tx.Query(kClaimLockedPg, {Now(), options_.batch_size});
     if (!rows) return rows.error();
     out.claimed = static_cast<int>(rows->size());
-    if (rows->empty()) return Ok();
+    if (rows->empty()) {
+      // Nothing to claim: this (empty) write commit is the relay's own and must not wake it, or
+      // an idle relay would poll the database in a tight loop.
+      t_relay_commit = true;
+      return Ok();
+    }
     auto batch = ToClaimed(*rows);
     std::string seqs = "{";
     for (const auto& c : batch) seqs += (seqs.size() > 1 ? "," : "") + std::to_string(c.seq);
