@@ -273,3 +273,27 @@ TEST_F(RelayPgTest, FailedPublishIsRetriedAfterBackoffAndHoldsBackItsAggregate) 
 }  // namespace shop::events
 
 #endif  // __has_include("shop/db/pg_testing.hpp")
+
+namespace shop::events {
+namespace {
+
+// An idle relay waits for its poll interval: its own (empty) claim commits must not wake it, or it
+// would poll the database in a tight loop (seen as ~3,700 transactions a second per idle service).
+TEST_F(RelayPgTest, IdleRelayPollsAtItsIntervalNotInATightLoop) {
+  RecordingBus bus;
+  RelayOptions o = Options("idle");
+  o.poll_interval_ms = 100;
+  OutboxRelay relay(*db_, bus, o);
+  relay.Start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // settle
+  const auto before = Count("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  const auto after = Count("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
+  relay.Stop();
+  // ~10 passes of a few transactions each; a tight loop makes thousands. (Statistics are flushed
+  // by the server at most once a second, so this bound is loose on purpose.)
+  EXPECT_LT(after - before, 300);
+}
+
+}  // namespace
+}  // namespace shop::events
