@@ -30,4 +30,13 @@ boost::json::object ToJson(const UserPage& p) {
   return out;
 }
 
+void ReadNewUser(json::ObjectReader& r, NewUser& in) {
+  in.email = r.String("email", true, 1, kMaxEmailLength).value_or("");
+  if (!in.email.empty()) {
+    if (auto problem = EmailProblem(NormalizeEmail(in.email))) r.AddError("email", *problem);
+  }
+  in.name = r.String("name", true, kMinNameLength, kMaxNameLength).value_or("");
+  in.password = r.String("password", true, kMinPasswordLength, kMaxPasswordLength, /*trim=*/false).value_or("");
+}
+
 }  // namespace shop::user::api

@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 
 #include "app/user_service.hpp"
+#include "shop/json/json.hpp"
 
 namespace shop::user::api {
 
@@ -13,5 +14,9 @@ boost::json::object ToJson(const User& u);
 boost::json::object ToJson(const TokenPair& t);
 // {"items":[...],"next_cursor":"..."|null}
 boost::json::object ToJson(const UserPage& p);
+
+// Reads {email, name, password} of a new account into `in`, reporting a malformed email together
+// with the other field errors (one 422 naming every field). Errors are left in `r`.
+void ReadNewUser(json::ObjectReader& r, NewUser& in);
 
 }  // namespace shop::user::api

@@ -28,13 +28,7 @@ http::Response CreateUser(UserService& users, const auth::TokenVerifier& verifie
   if (!body) return Fail(body.error(), req);
   json::ObjectReader r(*body);
   NewUser in;
-  in.email = r.String("email", true, 1, kMaxEmailLength).value_or("");
-  // Report a malformed email together with the other field errors (one 422 naming every field).
-  if (!in.email.empty()) {
-    if (auto problem = EmailProblem(NormalizeEmail(in.email))) r.AddError("email", *problem);
-  }
-  in.name = r.String("name", true, kMinNameLength, kMaxNameLength).value_or("");
-  in.password = r.String("password", true, kMinPasswordLength, kMaxPasswordLength, /*trim=*/false).value_or("");
+  ReadNewUser(r, in);
   in.is_admin = r.Bool("is_admin", false).value_or(false);
   if (auto st = r.Finish(); !st) return Fail(st.error(), req);
   auto user = users.Create(*actor, in);

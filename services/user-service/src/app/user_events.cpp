@@ -16,7 +16,7 @@ events::Envelope UserUpdated(const User& u, const std::vector<std::string>& chan
   boost::json::array names;
   for (const auto& c : changed) names.emplace_back(c);
   return events::Make(std::string(kUsersTopic), "UserUpdated", u.id,
-                      {{"user_id", u.id}, {"changed", std::move(names)}, {"updated_at", FormatRfc3339(u.updated_at)}},
+                      {{"user_id", u.id}, {"updated_fields", std::move(names)}, {"updated_at", FormatRfc3339(u.updated_at)}},
                       clock);
 }
 

@@ -39,7 +39,7 @@ TEST(UserEventsTest, UpdatePublishesTheChangedFieldNamesOnly) {
   }
   ASSERT_EQ(updated.size(), 1u);
   EXPECT_EQ(updated[0].data.at("user_id").as_string(), id);
-  EXPECT_EQ(updated[0].data.at("changed"), (boost::json::array{"name", "password"}));
+  EXPECT_EQ(updated[0].data.at("updated_fields"), (boost::json::array{"name", "password"}));
   const auto wire = updated[0].ToJson();
   EXPECT_EQ(wire.find("new-secret-pw"), std::string::npos);
   EXPECT_EQ(wire.find("ann-password"), std::string::npos);
