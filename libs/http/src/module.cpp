@@ -67,8 +67,12 @@ Task<Response> RunRoute(const Route& route, boost::asio::thread_pool& pool, cons
 
 Task<Response> HealthHandler(std::string service) { co_return HealthResponse(service); }
 
-Task<Response> ReadyHandler(const Module& module, std::string request_id) {
-  if (!module.Ready()) co_return Problem(Error::Unavailable("the service is not ready"), request_id);
+// The probe asks the database (a round trip, a pool wait): it runs on the worker pool, never on
+// the I/O thread.
+Task<Response> ReadyHandler(Module& module, std::string request_id) {
+  bool ready = false;
+  co_await async::RunOn(module.pool().get_executor(), [&module, &ready] { ready = module.Ready(); });
+  if (!ready) co_return Problem(Error::Unavailable("the service is not ready"), request_id);
   boost::json::object body{{"status", "ready"}, {"service", module.name()}};
   co_return Response::Json(200, boost::json::serialize(body));
 }

@@ -162,6 +162,20 @@ TEST(ModuleTest, OperationsEndpoints) {
   EXPECT_NE(resp.body.find("shop_build_info{version="), std::string::npos);
 }
 
+TEST(ModuleTest, ReadinessProbeRunsOnTheWorkerPoolNotTheIoThread) {
+  Module module("ready-pool", 2);
+  module.MountOperations();
+  std::thread::id probed_on;
+  module.SetReadinessProbe([&probed_on] {
+    probed_on = std::this_thread::get_id();
+    return true;
+  });
+  auto ready = Make(Method::kGet, "/ready");
+  EXPECT_EQ(Dispatch(module, ready).status, 200);  // Dispatch runs the I/O loop on this thread
+  EXPECT_NE(probed_on, std::thread::id());
+  EXPECT_NE(probed_on, std::this_thread::get_id());
+}
+
 TEST(ModuleTest, HeadIsServedByGetRoute) {
   Module module("test-head", 2);
   module.router().Get("/x", [](Request&) { return Response::Text(200, "body"); });

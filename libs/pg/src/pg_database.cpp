@@ -14,23 +14,66 @@ namespace {
 constexpr int kDefaultPoolSize = 4;
 constexpr std::chrono::milliseconds kDefaultAcquireTimeout{5000};
 
+// Runs a statement that is safe to repeat; a connection that turns out to be dead (the server
+// restarted, the backend was terminated while idle in the pool) is reset and the statement retried
+// once.
+Result<std::string> SimpleReconnecting(Connection& c, std::string_view sql) {
+  auto r = c.Simple(sql);
+  if (r || !c.Broken()) return r;
+  if (auto reset = c.Reset(); !reset) return reset.error();
+  return c.Simple(sql);
+}
+
+// A transaction that opens lazily: BEGIN travels in one round trip with the first statement
+// (pipeline mode), and a transaction that runs no statement costs no round trip at all.
 class PgTx final : public Tx {
  public:
   explicit PgTx(Connection& c) : c_(c) {}
-  Result<Rows> Query(std::string_view sql, std::vector<Param> params) override { return c_.Query(sql, params); }
+  Result<Rows> Query(std::string_view sql, std::vector<Param> params) override {
+    auto o = Run(sql, params);
+    if (!o) return o.error();
+    return std::move(o->rows);
+  }
   Result<std::int64_t> Exec(std::string_view sql, std::vector<Param> params) override {
-    return c_.Exec(sql, params);
+    auto o = Run(sql, params);
+    if (!o) return o.error();
+    return o->changed;
   }
   // One simple-protocol round trip; runs inside the open transaction.
   Result<void> ExecScript(std::string_view sql) override {
+    if (!begun_) {
+      if (auto b = SimpleReconnecting(c_, "BEGIN"); !b) return b.error();
+      begun_ = true;
+    }
     auto r = c_.Simple(sql);
     if (!r) return r.error();
     return Ok();
   }
   Dialect dialect() const override { return Dialect::kPostgres; }
+  bool begun() const { return begun_; }
 
  private:
+  Result<Outcome> Run(std::string_view sql, const std::vector<Param>& params) {
+    if (begun_) {
+      auto r = c_.Pipeline({Statement{sql, &params}});
+      if (!r) return r.error();
+      return std::move(r->front());
+    }
+    const std::vector<Statement> first = {Statement{"BEGIN", nullptr, false}, Statement{sql, &params}};
+    auto r = c_.Pipeline(first);
+    if (!r && c_.Broken()) {
+      // Dead before anything ran (the transaction never began, or died with its connection):
+      // reconnect and send it again, once.
+      if (auto reset = c_.Reset(); !reset) return reset.error();
+      r = c_.Pipeline(first);
+    }
+    begun_ = !c_.Broken() && c_.State() != TxState::kIdle;
+    if (!r) return r.error();
+    return std::move(r->back());
+  }
+
   Connection& c_;
+  bool begun_ = false;
 };
 
 // Write transactions open on this thread, per database. A Write nested in a Write would wait on
@@ -48,16 +91,6 @@ class OpenWriteGuard {
 
 bool InWrite(const void* db) {
   return std::find(t_open_writes.begin(), t_open_writes.end(), db) != t_open_writes.end();
-}
-
-// Runs a statement that is safe to repeat; a connection that turns out to be dead (the server
-// restarted, the backend was terminated while idle in the pool) is reset and the statement retried
-// once.
-Result<std::string> SimpleReconnecting(Connection& c, std::string_view sql) {
-  auto r = c.Simple(sql);
-  if (r || !c.Broken()) return r;
-  if (auto reset = c.Reset(); !reset) return reset.error();
-  return c.Simple(sql);
 }
 
 void Rollback(Connection& c) {
@@ -95,7 +128,6 @@ Result<void> PgDatabase::RunTx(TxMode mode, const std::function<Result<void>(Tx&
   auto lease = pool_.Acquire();
   if (!lease) return lease.error();
   Connection& c = **lease;
-  if (auto r = SimpleReconnecting(c, "BEGIN"); !r) return r.error();
   PgTx tx(c);
   Result<void> result = Ok();
   try {
@@ -110,6 +142,7 @@ Result<void> PgDatabase::RunTx(TxMode mode, const std::function<Result<void>(Tx&
     Rollback(c);
     return result;
   }
+  if (!tx.begun()) return Ok();  // no statement ran: nothing to commit
   if (c.State() == TxState::kFailed) {
     // `fn` swallowed a statement error: PostgreSQL has aborted the transaction already.
     Rollback(c);
@@ -169,10 +202,10 @@ Result<std::unique_ptr<Database>> OpenPostgres(std::string_view url, PgOptions o
       {"application_name", "shop"},
       {"dbname", parsed->libpq_url},
   };
-  auto first = pgdetail::Connection::Open(params);
-  if (!first) return first.error();
-  return std::unique_ptr<Database>(
-      std::make_unique<pgdetail::PgDatabase>(std::move(params), pool_size, timeout, std::move(*first)));
+  auto db = std::make_unique<pgdetail::PgDatabase>(std::move(params), pool_size, timeout);
+  // The first connection eagerly: an unreachable server fails here.
+  if (auto first = db->pool().Acquire(); !first) return first.error();
+  return std::unique_ptr<Database>(std::move(db));
 }
 
 }  // namespace shop::db

@@ -1,4 +1,5 @@
-// The PostgreSQL Database: transactions over the pool, commit failpoints and listeners.
+// The PostgreSQL Database: transactions over the pool, commit failpoints and listeners. Owns the
+// loop on which all of its connections do their I/O.
 // Private to libs/pg (MigrateWithLock needs the dedicated-connection hook).
 #pragma once
 
@@ -14,9 +15,8 @@ namespace shop::db::pgdetail {
 
 class PgDatabase final : public Database {
  public:
-  PgDatabase(ConnectParams params, int pool_size, std::chrono::milliseconds acquire_timeout,
-             std::unique_ptr<Connection> first)
-      : pool_(std::move(params), pool_size, acquire_timeout, std::move(first)) {}
+  PgDatabase(ConnectParams params, int pool_size, std::chrono::milliseconds acquire_timeout)
+      : pool_(loop_, std::move(params), pool_size, acquire_timeout) {}
 
   Dialect dialect() const override { return Dialect::kPostgres; }
   bool Ping() override;
@@ -29,6 +29,7 @@ class PgDatabase final : public Database {
  private:
   void NotifyCommitted();
 
+  Loop loop_;  // before pool_: connections close on it
   Pool pool_;
   std::mutex listeners_mu_;
   std::shared_ptr<const std::vector<std::function<void()>>> listeners_;

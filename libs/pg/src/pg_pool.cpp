@@ -20,20 +20,16 @@ void DescribeMetrics() {
                       "Transactions that found every pooled connection busy until the acquire timeout");
     metrics::Describe("shop_db_reconnects_total", "counter", "Broken database connections re-established");
     metrics::Describe("shop_db_pool_wait_seconds", "histogram", "Time spent waiting for a pooled connection");
+    metrics::Describe("shop_db_round_trips_total", "counter",
+                      "Round trips to the database server (a pipeline of statements counts once)");
   });
 }
 
 }  // namespace
 
-Pool::Pool(ConnectParams params, int max, std::chrono::milliseconds acquire_timeout,
-           std::unique_ptr<Connection> first)
-    : params_(std::move(params)), max_(max), acquire_timeout_(acquire_timeout) {
+Pool::Pool(Loop& loop, ConnectParams params, int max, std::chrono::milliseconds acquire_timeout)
+    : loop_(loop), params_(std::move(params)), max_(max), acquire_timeout_(acquire_timeout) {
   DescribeMetrics();
-  if (first) {
-    idle_.push_back(std::move(first));
-    total_ = 1;
-    metrics::Add("shop_db_connections", PgLabels(), 1);
-  }
 }
 
 Pool::~Pool() { metrics::Add("shop_db_connections", PgLabels(), -total_); }
@@ -56,7 +52,7 @@ Result<Pool::Lease> Pool::Acquire(std::chrono::milliseconds timeout) {
         ++total_;
         lock.unlock();
         metrics::Add("shop_db_connections", PgLabels(), 1);
-        auto opened = Connection::Open(params_);
+        auto opened = Connection::Open(loop_, params_);
         if (!opened) {
           Forget();
           return opened.error();

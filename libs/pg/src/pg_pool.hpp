@@ -1,4 +1,4 @@
-// A bounded pool of libpq connections, opened lazily up to `max`. Acquire() hands a connection to
+// A bounded pool of libpq connections (all driven by one Loop), opened lazily up to `max`. Acquire() hands a connection to
 // one thread until its Lease ends and waits at most `acquire_timeout` while all are out
 // (-> kUnavailable "database pool exhausted"). Broken connections are reset on the way out.
 // Metrics (label driver="postgres"): shop_db_connections, shop_db_pool_exhausted_total,
@@ -35,7 +35,8 @@ class Pool {
     std::unique_ptr<Connection> c_;
   };
 
-  Pool(ConnectParams params, int max, std::chrono::milliseconds acquire_timeout, std::unique_ptr<Connection> first);
+  // Connections do their I/O on `loop`, which must outlive the pool.
+  Pool(Loop& loop, ConnectParams params, int max, std::chrono::milliseconds acquire_timeout);
   ~Pool();
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
@@ -43,7 +44,7 @@ class Pool {
   Result<Lease> Acquire();
   Result<Lease> Acquire(std::chrono::milliseconds timeout);
   // A connection outside the pool (advisory locks held across transactions), same parameters.
-  Result<std::unique_ptr<Connection>> OpenDedicated() const { return Connection::Open(params_); }
+  Result<std::unique_ptr<Connection>> OpenDedicated() const { return Connection::Open(loop_, params_); }
   int max_connections() const { return max_; }
   std::chrono::milliseconds acquire_timeout() const { return acquire_timeout_; }
 
@@ -51,6 +52,7 @@ class Pool {
   void Return(std::unique_ptr<Connection> c);
   void Forget();  // a checked-out connection was dropped
 
+  Loop& loop_;
   const ConnectParams params_;
   const int max_;
   const std::chrono::milliseconds acquire_timeout_;

@@ -31,7 +31,8 @@ class Module {
   Router& router() { return router_; }
   boost::asio::thread_pool& pool() { return *pool_; }
 
-  // Readiness probe used by GET /ready (e.g. "the database answers"). Default: always ready.
+  // Readiness probe used by GET /ready (e.g. "the database answers"). Runs on the worker pool, so
+  // it may block. Default: always ready.
   void SetReadinessProbe(std::function<bool()> probe) { ready_ = std::move(probe); }
   bool Ready() const { return !ready_ || ready_(); }
 

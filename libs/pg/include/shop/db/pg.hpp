@@ -18,22 +18,28 @@
 // Timeouts: a statement runs as long as the server lets it; bound it with libpq's options in the
 // URL, e.g. ?options=-c%20statement_timeout%3D5000 (-> kUnavailable when it fires).
 //
-// Statements: each connection prepares a statement once per SQL text (PQprepare) and then runs
-// PQexecPrepared; parameters go as text ($1, $2 ... typed by the server from context):
-// int64 and double in decimal, strings verbatim, NULL as NULL. Result columns: int2/int4/int8 ->
-// int64, float4/float8 -> double, bool -> 1/0, NULL -> NULL, everything else (numeric, text,
-// timestamps, uuid...) -> text.
+// Statements: each connection prepares a statement once per SQL text and then executes it by name;
+// parameters go as text ($1, $2 ... typed by the server from context): int64 and double in
+// decimal, strings verbatim, NULL as NULL. Result columns: int2/int4/int8 -> int64, float4/float8
+// -> double, bool -> 1/0, NULL -> NULL, everything else (numeric, text, timestamps, uuid...) ->
+// text.
+//
+// Round trips (pipeline mode): a statement new to the connection is prepared and executed in ONE
+// round trip; a transaction opens lazily and its BEGIN travels with its first statement; a
+// transaction that runs no statement costs none. Counted in shop_db_round_trips_total.
 //
 // Transactions: READ COMMITTED (the server default). kRead and kWrite both run BEGIN ... COMMIT;
 // the failpoints "db.before_commit"/"db.after_commit" sit on the write commit path; OnCommit
 // listeners run after each committed write. Use conditional UPDATE ... WHERE ... RETURNING and
 // SELECT ... FOR UPDATE SKIP LOCKED for work shared by replicas.
 //
-// Threading: blocking libpq calls on the calling (worker) thread, one connection per transaction
-// (ADR 0003); never call from an I/O thread. libpq is used in its synchronous form. A Write nested
-// in a Write on the same thread and database fails at once with kInternal (it would wait on its
-// caller's row locks forever); a Read inside a Write uses another connection and sees committed
-// data only.
+// Threading (ADR 0007): each database owns an Asio loop thread on which all of its connections do
+// their I/O with libpq's asynchronous API (nonblocking sockets, readiness from the reactor, the
+// connect attempt bounded by connect_timeout with a timer). The Database/Tx interface is blocking:
+// the calling (worker) thread hands each round trip to the loop and waits for it (ADR 0003);
+// never call it from an I/O thread. A Write nested in a Write on the same thread and database
+// fails at once with kInternal (it would wait on its caller's row locks forever); a Read inside a
+// Write uses another connection and sees committed data only.
 //
 // Errors: SQLSTATE 23505/23503 -> kConflict; 40001/40P01 (serialization failure, deadlock),
 // 55P03 (lock not available), 57014 (statement timeout), 53xxx and connection errors (08xxx,
