@@ -1,6 +1,10 @@
 #include "pg_database.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <algorithm>
+#include <exception>
 #include <optional>
 
 #include "pg_url.hpp"
@@ -13,67 +17,98 @@ namespace {
 
 constexpr int kDefaultPoolSize = 4;
 constexpr std::chrono::milliseconds kDefaultAcquireTimeout{5000};
+constexpr std::string_view kBegin = "BEGIN";
 
 // Runs a statement that is safe to repeat; a connection that turns out to be dead (the server
 // restarted, the backend was terminated while idle in the pool) is reset and the statement retried
 // once.
-Result<std::string> SimpleReconnecting(Connection& c, std::string_view sql) {
-  auto r = c.Simple(sql);
-  if (r || !c.Broken()) return r;
-  if (auto reset = c.Reset(); !reset) return reset.error();
-  return c.Simple(sql);
+Task<Result<std::string>> SimpleReconnectingAsync(Connection& c, std::string_view sql) {
+  auto r = co_await c.SimpleAsync(sql);
+  if (r || !c.Broken()) co_return r;
+  if (auto reset = co_await c.ResetAsync(); !reset) co_return reset.error();
+  co_return co_await c.SimpleAsync(sql);
 }
 
-// A transaction that opens lazily: BEGIN travels in one round trip with the first statement
-// (pipeline mode), and a transaction that runs no statement costs no round trip at all.
-class PgTx final : public Tx {
+Result<std::string> SimpleReconnecting(Connection& c, std::string_view sql) {
+  return c.loop().Run(SimpleReconnectingAsync(c, sql));
+}
+
+// A transaction's statements, on the loop. It opens lazily: BEGIN travels in one round trip with
+// the first statement (pipeline mode), and a transaction that runs no statement costs nothing.
+class LoopTx final : public AsyncTx {
  public:
-  explicit PgTx(Connection& c) : c_(c) {}
-  Result<Rows> Query(std::string_view sql, std::vector<Param> params) override {
-    auto o = Run(sql, params);
-    if (!o) return o.error();
-    return std::move(o->rows);
+  explicit LoopTx(Connection& c) : c_(c) {}
+  Task<Result<Rows>> Query(std::string_view sql, std::vector<Param> params) override {
+    auto o = co_await Run(sql, params);
+    if (!o) co_return o.error();
+    co_return std::move(o->rows);
   }
-  Result<std::int64_t> Exec(std::string_view sql, std::vector<Param> params) override {
-    auto o = Run(sql, params);
-    if (!o) return o.error();
-    return o->changed;
-  }
-  // One simple-protocol round trip; runs inside the open transaction.
-  Result<void> ExecScript(std::string_view sql) override {
-    if (!begun_) {
-      if (auto b = SimpleReconnecting(c_, "BEGIN"); !b) return b.error();
-      begun_ = true;
-    }
-    auto r = c_.Simple(sql);
-    if (!r) return r.error();
-    return Ok();
+  Task<Result<std::int64_t>> Exec(std::string_view sql, std::vector<Param> params) override {
+    auto o = co_await Run(sql, params);
+    if (!o) co_return o.error();
+    co_return o->changed;
   }
   Dialect dialect() const override { return Dialect::kPostgres; }
+  // Several statements without parameters, simple protocol, inside the transaction.
+  Task<Result<void>> Script(std::string_view sql) {
+    if (!begun_) {
+      if (auto b = co_await SimpleReconnectingAsync(c_, "BEGIN"); !b) co_return b.error();
+      begun_ = true;
+    }
+    auto r = co_await c_.SimpleAsync(sql);
+    if (!r) co_return r.error();
+    co_return Ok();
+  }
   bool begun() const { return begun_; }
 
  private:
-  Result<Outcome> Run(std::string_view sql, const std::vector<Param>& params) {
+  Task<Result<Outcome>> Run(std::string_view sql, const std::vector<Param>& params) {
     if (begun_) {
-      auto r = c_.Pipeline({Statement{sql, &params}});
-      if (!r) return r.error();
-      return std::move(r->front());
+      std::vector<Statement> one(1);  // (no braced list in a co_await: GCC 12 rejects it)
+      one[0].sql = sql;
+      one[0].params = &params;
+      auto r = co_await c_.PipelineAsync(one);
+      if (!r) co_return r.error();
+      co_return std::move(r->front());
     }
-    const std::vector<Statement> first = {Statement{"BEGIN", nullptr, false}, Statement{sql, &params}};
-    auto r = c_.Pipeline(first);
+    std::vector<Statement> first(2);
+    first[0].sql = kBegin;
+    first[0].prepare = false;
+    first[1].sql = sql;
+    first[1].params = &params;
+    auto r = co_await c_.PipelineAsync(first);
     if (!r && c_.Broken()) {
       // Dead before anything ran (the transaction never began, or died with its connection):
       // reconnect and send it again, once.
-      if (auto reset = c_.Reset(); !reset) return reset.error();
-      r = c_.Pipeline(first);
+      if (auto reset = co_await c_.ResetAsync(); !reset) co_return reset.error();
+      r = co_await c_.PipelineAsync(first);
     }
     begun_ = !c_.Broken() && c_.State() != TxState::kIdle;
-    if (!r) return r.error();
-    return std::move(r->back());
+    if (!r) co_return r.error();
+    co_return std::move(r->back());
   }
 
   Connection& c_;
   bool begun_ = false;
+};
+
+// The blocking face: each statement is one trip to the loop and back.
+class PgTx final : public Tx {
+ public:
+  explicit PgTx(Connection& c) : c_(c), on_loop_(c) {}
+  Result<Rows> Query(std::string_view sql, std::vector<Param> params) override {
+    return c_.loop().Run(on_loop_.Query(sql, std::move(params)));
+  }
+  Result<std::int64_t> Exec(std::string_view sql, std::vector<Param> params) override {
+    return c_.loop().Run(on_loop_.Exec(sql, std::move(params)));
+  }
+  Result<void> ExecScript(std::string_view sql) override { return c_.loop().Run(on_loop_.Script(sql)); }
+  Dialect dialect() const override { return Dialect::kPostgres; }
+  LoopTx& on_loop() { return on_loop_; }
+
+ private:
+  Connection& c_;
+  LoopTx on_loop_;
 };
 
 // Write transactions open on this thread, per database. A Write nested in a Write would wait on
@@ -93,8 +128,37 @@ bool InWrite(const void* db) {
   return std::find(t_open_writes.begin(), t_open_writes.end(), db) != t_open_writes.end();
 }
 
-void Rollback(Connection& c) {
-  if (!c.Broken() && c.State() != TxState::kIdle) (void)c.Simple("ROLLBACK");
+Task<void> RollbackAsync(Connection& c) {
+  if (!c.Broken() && c.State() != TxState::kIdle) (void)co_await c.SimpleAsync("ROLLBACK");
+}
+
+// The "db.before_commit" failpoint of a write that is about to commit, evaluated by the caller
+// on its own thread (a sleep there must not stall the loop of a blocking caller).
+Result<void> BeforeCommit(TxMode mode, const LoopTx& tx, Result<void> result) {
+  if (!result || mode != TxMode::kWrite || !tx.begun()) return result;
+  return failpoint::Hit("db.before_commit");
+}
+
+// Ends a transaction whose callback returned `result`: rolls back on an error (or when the server
+// already aborted it), else commits. Ok: committed, or nothing to commit.
+Task<Result<void>> Finish(Connection& c, const LoopTx& tx, Result<void> result) {
+  if (!result) {
+    co_await RollbackAsync(c);
+    co_return result;
+  }
+  if (!tx.begun()) co_return Ok();  // no statement ran: nothing to commit
+  if (c.State() == TxState::kFailed) {
+    // `fn` swallowed a statement error: PostgreSQL has aborted the transaction already.
+    co_await RollbackAsync(c);
+    co_return Error::Internal("transaction aborted by an earlier statement error");
+  }
+  auto commit = co_await c.SimpleAsync("COMMIT");
+  if (!commit) {
+    co_await RollbackAsync(c);
+    co_return commit.error();
+  }
+  if (*commit != "COMMIT") co_return Error::Internal("transaction was rolled back at commit");
+  co_return Ok();
 }
 
 }  // namespace
@@ -135,35 +199,53 @@ Result<void> PgDatabase::RunTx(TxMode mode, const std::function<Result<void>(Tx&
     if (mode == TxMode::kWrite) guard.emplace(this);
     result = fn(tx);
   } catch (...) {
-    Rollback(c);
+    loop_.Run(RollbackAsync(c));
     throw;
   }
-  if (!result) {
-    Rollback(c);
-    return result;
-  }
-  if (!tx.begun()) return Ok();  // no statement ran: nothing to commit
-  if (c.State() == TxState::kFailed) {
-    // `fn` swallowed a statement error: PostgreSQL has aborted the transaction already.
-    Rollback(c);
-    return Error::Internal("transaction aborted by an earlier statement error");
-  }
-  if (mode == TxMode::kWrite) {
-    if (auto fp = failpoint::Hit("db.before_commit"); !fp) {
-      Rollback(c);
-      return fp.error();
-    }
-  }
-  auto commit = c.Simple("COMMIT");
-  if (!commit) {
-    Rollback(c);
-    return commit.error();
-  }
-  if (*commit != "COMMIT") return Error::Internal("transaction was rolled back at commit");
-  if (mode == TxMode::kRead) return Ok();
+  result = BeforeCommit(mode, tx.on_loop(), std::move(result));
+  auto done = loop_.Run(Finish(c, tx.on_loop(), std::move(result)));
+  if (!done || mode == TxMode::kRead || !tx.on_loop().begun()) return done;
   lease->Release();  // listeners may start transactions of their own
   NotifyCommitted();
   return failpoint::Hit("db.after_commit");
+}
+
+Task<Result<void>> PgDatabase::TxOnLoop(TxMode mode, AsyncTxFn fn) {
+  auto lease = co_await pool_.AcquireAsync();
+  if (!lease) co_return lease.error();
+  Connection& c = **lease;
+  LoopTx tx(c);
+  Result<void> result = Ok();
+  std::exception_ptr thrown;
+  try {
+    result = co_await fn(tx);
+  } catch (...) {
+    thrown = std::current_exception();
+  }
+  if (thrown) {
+    co_await RollbackAsync(c);
+    std::rethrow_exception(thrown);
+  }
+  result = BeforeCommit(mode, tx, std::move(result));
+  auto done = co_await Finish(c, tx, std::move(result));
+  if (!done || mode == TxMode::kRead || !tx.begun()) co_return done;
+  lease->Release();
+  NotifyCommitted();
+  co_return failpoint::Hit("db.after_commit");
+}
+
+namespace {
+Task<void> StoreResult(Task<Result<void>> task, std::optional<Result<void>>& out) {
+  out.emplace(co_await std::move(task));
+}
+}  // namespace
+
+Task<Result<void>> PgDatabase::RunTxAsync(TxMode mode, AsyncTxFn fn, boost::asio::any_io_executor) {
+  // The whole transaction runs on the loop; the caller resumes on its own executor.
+  std::optional<Result<void>> out;
+  co_await boost::asio::co_spawn(loop_.executor(), StoreResult(TxOnLoop(mode, std::move(fn)), out),
+                                 boost::asio::use_awaitable);
+  co_return std::move(*out);
 }
 
 void PgDatabase::NotifyCommitted() {

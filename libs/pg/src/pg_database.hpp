@@ -23,11 +23,15 @@ class PgDatabase final : public Database {
   Result<void> ExecScript(std::string_view sql) override;
   void OnCommit(std::function<void()> listener) override;
   Result<void> RunTx(TxMode mode, const std::function<Result<void>(Tx&)>& fn) override;
+  // Native: the transaction runs on the loop, awaiting a pooled connection without blocking.
+  Task<Result<void>> RunTxAsync(TxMode mode, AsyncTxFn fn, boost::asio::any_io_executor blocking) override;
+  bool native_async() const override { return true; }
 
   Pool& pool() { return pool_; }
 
  private:
   void NotifyCommitted();
+  Task<Result<void>> TxOnLoop(TxMode mode, AsyncTxFn fn);
 
   Loop loop_;  // before pool_: connections close on it
   Pool pool_;

@@ -3,14 +3,19 @@
 // (-> kUnavailable "database pool exhausted"). Broken connections are reset on the way out.
 // Metrics (label driver="postgres"): shop_db_connections, shop_db_pool_exhausted_total,
 // shop_db_reconnects_total, shop_db_pool_wait_seconds.
+// A lease released on the loop thread (a coroutine transaction) never blocks it: a connection
+// returned still inside a transaction is closed there rather than rolled back.
 // Thread-safe. Private to libs/pg.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <memory>
+#include <deque>
 #include <mutex>
 #include <vector>
+
+#include <boost/asio/steady_timer.hpp>
 
 #include "pg_connection.hpp"
 
@@ -43,6 +48,8 @@ class Pool {
 
   Result<Lease> Acquire();
   Result<Lease> Acquire(std::chrono::milliseconds timeout);
+  // The coroutine twin, for coroutines on the loop: waits on a timer, never blocks the loop.
+  Task<Result<Lease>> AcquireAsync();
   // A connection outside the pool (advisory locks held across transactions), same parameters.
   Result<std::unique_ptr<Connection>> OpenDedicated() const { return Connection::Open(loop_, params_); }
   int max_connections() const { return max_; }
@@ -60,6 +67,9 @@ class Pool {
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Connection>> idle_;
   int total_ = 0;
+  // Coroutines waiting for a connection: each sleeps on its timer until its deadline; Return()
+  // cancels the oldest one's timer (on the loop) so that it looks again.
+  std::deque<std::shared_ptr<boost::asio::steady_timer>> async_waiters_;
 };
 
 }  // namespace shop::db::pgdetail

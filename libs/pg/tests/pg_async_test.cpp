@@ -5,7 +5,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <atomic>
+#include <future>
 #include <string>
+#include <thread>
 
 #include "pg_test_env.hpp"
 #include "shop/observability/metrics.hpp"
@@ -110,6 +119,147 @@ TEST(PgConnect, RefusedConnectionFailsWithUnavailable) {
   auto db = OpenPostgres("postgresql://shop@127.0.0.1:" + std::to_string(port) + "/shop?sslmode=disable");
   ASSERT_FALSE(db);
   EXPECT_EQ(db.error().code, Errc::kUnavailable);
+}
+
+}  // namespace
+}  // namespace shop::db::pgtest
+
+namespace shop::db::pgtest {
+namespace {
+
+// Several coroutine transactions awaited from ONE I/O thread are in flight at once: each waits on
+// the server (an advisory lock held by another session) without holding the thread.
+TEST_F(PgAsync, CoroutineTransactionsFromOneThreadAreInFlightTogether) {
+  constexpr int kConcurrent = 3;
+  auto db = Open({.pool_size = kConcurrent});
+  auto admin = Open({.pool_size = 2});
+  ASSERT_TRUE(db && admin);
+  EXPECT_TRUE(db->native_async());
+
+  std::promise<void> locked, release;
+  auto release_f = release.get_future();
+  std::thread holder([&] {
+    (void)admin->Write([&](Tx& tx) -> Result<void> {
+      auto r = tx.Query("SELECT pg_advisory_xact_lock(4242)");
+      locked.set_value();
+      release_f.wait();
+      return r ? Ok() : Result<void>(r.error());
+    });
+  });
+  locked.get_future().wait();
+
+  boost::asio::io_context io;
+  boost::asio::io_context never_run;  // the driver must not need the blocking executor
+  std::vector<Result<std::int64_t>> results;
+  std::vector<std::thread::id> resumed_on;
+  for (int i = 0; i < kConcurrent; ++i) {
+    boost::asio::co_spawn(
+        io,
+        [&, i]() -> Task<void> {
+          auto r = co_await db->ReadAsync<std::int64_t>(
+              [i](AsyncTx& tx) -> Task<Result<std::int64_t>> {
+                std::vector<Param> params = {i};
+                auto row = co_await tx.QueryOne("SELECT $1::bigint FROM pg_advisory_xact_lock_shared(4242)",
+                                                std::move(params));
+                if (!row) co_return row.error();
+                co_return (*row)->Int(0);
+              },
+              never_run.get_executor());
+          resumed_on.push_back(std::this_thread::get_id());
+          results.push_back(std::move(r));
+        },
+        boost::asio::detached);
+  }
+  std::thread::id io_thread_id;
+  std::thread io_thread([&] {
+    io_thread_id = std::this_thread::get_id();
+    io.run();
+  });
+
+  // All of them wait on the lock at the same time (bounded wait, not a timing assertion).
+  std::int64_t waiting = 0;
+  for (int i = 0; i < 1000 && waiting < kConcurrent; ++i) {
+    waiting = ScalarInt(*admin, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                "AND wait_event_type = 'Lock'");
+    if (waiting < kConcurrent) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(waiting, kConcurrent);
+  release.set_value();
+  holder.join();
+  io_thread.join();
+
+  ASSERT_EQ(results.size(), static_cast<std::size_t>(kConcurrent));
+  std::int64_t sum = 0;
+  for (auto& r : results) {
+    ASSERT_TRUE(r) << r.error().detail;
+    sum += *r;
+  }
+  EXPECT_EQ(sum, 0 + 1 + 2);
+  for (auto id : resumed_on) EXPECT_EQ(id, io_thread_id);
+}
+
+TEST_F(PgAsync, CoroutineWriteCommitsRunsListenersAndAnErrorRollsBack) {
+  auto db = Open({.pool_size = 2});
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(Exec(*db, "CREATE TABLE t (id BIGINT PRIMARY KEY)"));
+  std::atomic<int> commits{0};
+  db->OnCommit([&] { ++commits; });
+  boost::asio::io_context io;
+  auto insert = [&](std::int64_t id, bool fail) {
+    return db->WriteAsync<std::int64_t>(
+        [id, fail](AsyncTx& tx) -> Task<Result<std::int64_t>> {
+          std::vector<Param> params = {id};
+          auto n = co_await tx.Exec("INSERT INTO t VALUES ($1)", std::move(params));
+          if (!n) co_return n.error();
+          if (fail) co_return Error::BadRequest("no");
+          co_return *n;
+        },
+        io.get_executor());
+  };
+  auto ok = boost::asio::co_spawn(io, insert(1, false), boost::asio::use_future);
+  auto bad = boost::asio::co_spawn(io, insert(2, true), boost::asio::use_future);
+  auto dup = boost::asio::co_spawn(io, insert(1, false), boost::asio::use_future);
+  io.run();
+  auto r_ok = ok.get();
+  auto r_bad = bad.get();
+  auto r_dup = dup.get();
+  // `ok` and `dup` race for id 1: exactly one wins.
+  EXPECT_NE(r_ok.has_value(), r_dup.has_value());
+  const auto& loser = r_ok ? r_dup : r_ok;
+  EXPECT_EQ(loser.error().code, Errc::kConflict);
+  ASSERT_FALSE(r_bad);
+  EXPECT_EQ(r_bad.error().code, Errc::kBadRequest);
+  EXPECT_EQ(ScalarInt(*db, "SELECT count(*) FROM t"), 1);
+  EXPECT_EQ(commits.load(), 1);  // the winning insert (the listener came after CREATE TABLE)
+}
+
+TEST_F(PgAsync, CoroutineAcquireOnAnExhaustedPoolFailsAfterTheTimeoutWithoutBlocking) {
+  auto db = Open({.pool_size = 1, .acquire_timeout = std::chrono::milliseconds(300)});
+  ASSERT_TRUE(db);
+  std::promise<void> holding, release;
+  auto release_f = release.get_future();
+  std::thread holder([&] {
+    (void)db->Read([&](Tx&) -> Result<void> {
+      holding.set_value();
+      release_f.wait();
+      return Ok();
+    });
+  });
+  holding.get_future().wait();
+  boost::asio::io_context io;
+  bool timer_ran = false;
+  boost::asio::steady_timer tick(io, std::chrono::milliseconds(50));
+  tick.async_wait([&](auto) { timer_ran = true; });  // the I/O thread stays free while it waits
+  auto r = boost::asio::co_spawn(
+      io, db->ReadAsync<int>([](AsyncTx&) -> Task<Result<int>> { co_return 1; }, io.get_executor()),
+      boost::asio::use_future);
+  io.run();
+  release.set_value();
+  holder.join();
+  auto res = r.get();
+  ASSERT_FALSE(res);
+  EXPECT_EQ(res.error().detail, "database pool exhausted");
+  EXPECT_TRUE(timer_ran);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "wiring.hpp"
 
+#include <boost/asio/thread_pool.hpp>
+
 #include "api/routes.hpp"
 #include "app/catalog_service.hpp"
 #include "app/inventory_service.hpp"
@@ -31,7 +33,7 @@ Component::Component(runtime::ServiceContext& ctx, Config cfg) : impl_(std::make
     // A store that already has products is left alone; a database error fails start-up.
     if (auto r = LoadDemoCatalog(ctx.db, ctx.clock); !r) throw ErrorException(r.error());
   }
-  api::MapProductRoutes(ctx.module.router(), impl_->catalog, ctx.verifier,
+  api::MapProductRoutes(ctx.module.router(), impl_->catalog, ctx.verifier, ctx.module.pool().get_executor(),
                         api::RouteOptions{static_cast<int>(cfg.cache_max_age_s)});
   api::MapInventoryRoutes(ctx.module.router(), impl_->inventory, ctx.verifier);
   impl_->consumer.SubscribeTo(ctx.bus);

@@ -21,9 +21,11 @@ http::Response ProductReply(int status, const Product& p) {
   return res;
 }
 
-http::Response GetProduct(CatalogService& catalog, const RouteOptions& o, const http::Request& req) {
-  auto p = catalog.Get(req.Param("id"));
-  if (!p) return Fail(p.error(), req);
+// GET /products/{id}: a coroutine on the I/O thread; the read never blocks it (CatalogService).
+Task<http::Response> GetProduct(CatalogService& catalog, const RouteOptions& o, boost::asio::any_io_executor blocking,
+                                const http::Request& req) {
+  auto p = co_await catalog.GetAsync(std::string(req.Param("id")), std::move(blocking));
+  if (!p) co_return Fail(p.error(), req);
   auto res = ProductReply(200, *p);
   if (IfNoneMatchHits(req, *res.headers.Get("ETag"))) {
     res.status = 304;
@@ -31,15 +33,16 @@ http::Response GetProduct(CatalogService& catalog, const RouteOptions& o, const 
     res.headers.Remove("Content-Type");
   }
   res.headers.Set("Cache-Control", CacheControl(o));
-  return res;
+  co_return res;
 }
 
-http::Response ListProducts(CatalogService& catalog, const RouteOptions& o, const http::Request& req) {
+Task<http::Response> ListProducts(CatalogService& catalog, const RouteOptions& o,
+                                  boost::asio::any_io_executor blocking, const http::Request& req) {
   std::optional<std::string> cursor;
   auto q = ParseListQuery(req, cursor);
-  if (!q) return Fail(q.error(), req);
-  auto page = catalog.List(std::move(*q), cursor);
-  if (!page) return Fail(page.error(), req);
+  if (!q) co_return Fail(q.error(), req);
+  auto page = co_await catalog.ListAsync(std::move(*q), std::move(cursor), std::move(blocking));
+  if (!page) co_return Fail(page.error(), req);
   boost::json::array items;
   items.reserve(page->items.size());
   for (const auto& p : page->items) items.push_back(ToJson(p));
@@ -48,7 +51,7 @@ http::Response ListProducts(CatalogService& catalog, const RouteOptions& o, cons
   body["next_cursor"] = page->next_cursor ? boost::json::value(*page->next_cursor) : boost::json::value(nullptr);
   auto res = json::Reply(200, body);
   res.headers.Set("Cache-Control", CacheControl(o));
-  return res;
+  co_return res;
 }
 
 http::Response ListCategories(CatalogService& catalog, const RouteOptions& o, const http::Request& req) {
@@ -103,11 +106,14 @@ Result<auth::Principal> CheckAdmin(const http::Request& req, const auth::TokenVe
   return auth::RequireAdmin(req, *verifier);
 }
 
-void MapProductRoutes(http::Router& router, CatalogService& catalog, Verifier verifier, RouteOptions o) {
-  router.Get("/api/v1/products", [&catalog, o](http::Request& r) { return ListProducts(catalog, o, r); });
+void MapProductRoutes(http::Router& router, CatalogService& catalog, Verifier verifier,
+                      boost::asio::any_io_executor blocking, RouteOptions o) {
+  router.AddAsync(http::Method::kGet, "/api/v1/products",
+                  [&catalog, o, blocking](http::Request& r) { return ListProducts(catalog, o, blocking, r); });
   router.Post("/api/v1/products",
               [&catalog, verifier](http::Request& r) { return CreateProduct(catalog, verifier, r); });
-  router.Get("/api/v1/products/{id}", [&catalog, o](http::Request& r) { return GetProduct(catalog, o, r); });
+  router.AddAsync(http::Method::kGet, "/api/v1/products/{id}",
+                  [&catalog, o, blocking](http::Request& r) { return GetProduct(catalog, o, blocking, r); });
   router.Put("/api/v1/products/{id}",
              [&catalog, verifier](http::Request& r) { return ReplaceProduct(catalog, verifier, r); });
   router.Patch("/api/v1/products/{id}",

@@ -1,5 +1,8 @@
-// The product-service's HTTP routes. Handlers are blocking (run on the Module's worker pool):
-// they authenticate, parse, call one service method and map its Result with http::Problem.
+// The product-service's HTTP routes. Handlers authenticate, parse, call one service method and map
+// its Result with http::Problem. The two public catalog reads are coroutines on the I/O thread
+// (the database read never blocks it: CatalogService::*Async, `blocking` is the module's worker
+// pool for databases without an asynchronous client); the others are blocking handlers on the
+// Module's worker pool.
 //   GET    /api/v1/products              public, Cache-Control
 //   POST   /api/v1/products              admin -> 201 + Location
 //   GET    /api/v1/products/{id}         public, strong ETag, If-None-Match -> 304
@@ -25,7 +28,8 @@ struct RouteOptions {
 };
 
 void MapProductRoutes(http::Router& router, CatalogService& catalog,
-                      std::shared_ptr<const auth::TokenVerifier> verifier, RouteOptions options = {});
+                      std::shared_ptr<const auth::TokenVerifier> verifier, boost::asio::any_io_executor blocking,
+                      RouteOptions options = {});
 void MapInventoryRoutes(http::Router& router, InventoryService& inventory,
                         std::shared_ptr<const auth::TokenVerifier> verifier);
 

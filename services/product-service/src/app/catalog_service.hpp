@@ -1,5 +1,6 @@
 // CatalogService: the product use cases. Every change and its ProductCreated/ProductUpdated event
-// commit in one write transaction. Blocking (SQLite): call from worker threads only. Thread-safe.
+// commit in one write transaction. The plain methods block: call them from worker threads only;
+// the *Async reads may be awaited anywhere. Thread-safe.
 //
 // Errors: kInvalid (field rules), kConflict (duplicate live SKU), kNotFound (unknown or deleted
 // product), kBadRequest (forged cursor), kUnavailable (database).
@@ -29,6 +30,13 @@ class CatalogService {
   // `cursor` is the sealed token of the previous page, if any.
   Result<ProductPage> List(ListQuery q, const std::optional<std::string>& cursor);
   Result<std::vector<CategoryCount>> Categories();
+
+  // Coroutine twins of Get and List for handlers on an I/O thread: they never block it. With a
+  // database that has an asynchronous client (PostgreSQL) no worker thread is involved; otherwise
+  // the read runs on `blocking` (the module's worker pool).
+  Task<Result<Product>> GetAsync(std::string id, boost::asio::any_io_executor blocking);
+  Task<Result<ProductPage>> ListAsync(ListQuery q, std::optional<std::string> cursor,
+                                      boost::asio::any_io_executor blocking);
 
  private:
   Result<Product> Save(std::string_view id, const std::function<void(ProductFields&)>& change);

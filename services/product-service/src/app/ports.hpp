@@ -1,5 +1,6 @@
 // Ports of the product-service core, implemented in infra/ with SQL. Every method runs inside the
-// caller's transaction (db::Tx), so a use case composes several of them atomically.
+// caller's transaction (db::Tx, or db::AsyncTx for the coroutine twins), so a use case composes
+// several of them atomically.
 // Errors: kConflict for a duplicate live SKU; kUnavailable/kInternal from the database.
 #pragma once
 
@@ -29,6 +30,11 @@ class ProductRepository {
   virtual Result<std::vector<Product>> List(db::Tx& tx, const ListQuery& q) = 0;
   virtual Result<std::vector<CategoryCount>> Categories(db::Tx& tx) = 0;
   virtual Result<std::int64_t> CountLive(db::Tx& tx) = 0;
+
+  // Coroutine twins of the two public catalog reads (the hot paths), for db::AsyncTx: the same
+  // SQL and the same results as Find and List.
+  virtual Task<Result<std::optional<Product>>> FindAsync(db::AsyncTx& tx, std::string_view id) = 0;
+  virtual Task<Result<std::vector<Product>>> ListAsync(db::AsyncTx& tx, const ListQuery& q) = 0;
 };
 
 class InventoryRepository {

@@ -173,19 +173,29 @@ Result<std::optional<Product>> SqlProductRepository::Find(db::Tx& tx, std::strin
   return std::optional<Product>{FromRow(**row)};
 }
 
-Result<std::vector<Product>> SqlProductRepository::List(db::Tx& tx, const ListQuery& q) {
-  std::string sql = "SELECT ";
+namespace {
+
+// The list query for `q` in `dialect`; nullopt when the search text has nothing searchable (the
+// answer is empty without asking the database).
+struct ListStatement {
+  std::string sql;
+  std::vector<db::Param> params;
+};
+
+std::optional<ListStatement> BuildList(db::Dialect dialect, const ListQuery& q) {
+  ListStatement st;
+  std::string& sql = st.sql;
+  sql = "SELECT ";
   sql += kColumns;
   sql += kListFrom;
-  std::vector<db::Param> params;
   auto next = [&](db::Param v) {
-    params.push_back(std::move(v));
-    return "$" + std::to_string(params.size());
+    st.params.push_back(std::move(v));
+    return "$" + std::to_string(st.params.size());
   };
   if (q.q) {
-    const bool pg = tx.dialect() == db::Dialect::kPostgres;
+    const bool pg = dialect == db::Dialect::kPostgres;
     const std::string text_query = pg ? PgTsQuery(*q.q) : Fts5Query(*q.q);
-    if (text_query.empty()) return std::vector<Product>{};  // searched for nothing searchable
+    if (text_query.empty()) return std::nullopt;  // searched for nothing searchable
     sql += pg ? kPgSearchOpen : kSqliteSearchOpen;
     sql += next(text_query) + ")";
   }
@@ -208,12 +218,40 @@ Result<std::vector<Product>> SqlProductRepository::List(db::Tx& tx, const ListQu
   sql += key;
   sql += desc ? " DESC, p.id DESC" : " ASC, p.id ASC";
   sql += " LIMIT " + next(q.limit + 1);
-  auto rows = tx.Query(sql, std::move(params));
-  if (!rows) return rows.error();
+  return st;
+}
+
+std::vector<Product> FromRows(const db::Rows& rows) {
   std::vector<Product> out;
-  out.reserve(rows->size());
-  for (const auto& r : *rows) out.push_back(FromRow(r));
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(FromRow(r));
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<Product>> SqlProductRepository::List(db::Tx& tx, const ListQuery& q) {
+  auto st = BuildList(tx.dialect(), q);
+  if (!st) return std::vector<Product>{};
+  auto rows = tx.Query(st->sql, std::move(st->params));
+  if (!rows) return rows.error();
+  return FromRows(*rows);
+}
+
+Task<Result<std::vector<Product>>> SqlProductRepository::ListAsync(db::AsyncTx& tx, const ListQuery& q) {
+  auto st = BuildList(tx.dialect(), q);
+  if (!st) co_return std::vector<Product>{};
+  auto rows = co_await tx.Query(st->sql, std::move(st->params));
+  if (!rows) co_return rows.error();
+  co_return FromRows(*rows);
+}
+
+Task<Result<std::optional<Product>>> SqlProductRepository::FindAsync(db::AsyncTx& tx, std::string_view id) {
+  std::vector<db::Param> params = {id};  // (GCC 12: no braced list inside co_await)
+  auto row = co_await tx.QueryOne(kSelectOne, std::move(params));
+  if (!row) co_return row.error();
+  if (!*row) co_return std::optional<Product>{};
+  co_return std::optional<Product>{FromRow(**row)};
 }
 
 Result<std::vector<CategoryCount>> SqlProductRepository::Categories(db::Tx& tx) {

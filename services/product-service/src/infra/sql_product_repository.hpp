@@ -19,6 +19,8 @@ class SqlProductRepository final : public ProductRepository {
   Result<std::vector<Product>> List(db::Tx& tx, const ListQuery& q) override;
   Result<std::vector<CategoryCount>> Categories(db::Tx& tx) override;
   Result<std::int64_t> CountLive(db::Tx& tx) override;
+  Task<Result<std::optional<Product>>> FindAsync(db::AsyncTx& tx, std::string_view id) override;
+  Task<Result<std::vector<Product>>> ListAsync(db::AsyncTx& tx, const ListQuery& q) override;
 };
 
 // The user's search text as an FTS5 query: every whitespace-separated term with a letter or digit becomes a quoted

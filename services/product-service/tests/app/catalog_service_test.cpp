@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <boost/asio/thread_pool.hpp>
+
 #include <set>
 
 #include "harness.hpp"
+#include "shop/testing/testing.hpp"
 
 namespace shop::product {
 namespace {
@@ -25,6 +28,43 @@ TEST(CatalogServiceTest, CreateThenGetReturnsTheProductWithZeroStock) {
   EXPECT_EQ(got->stock_available, 0);
   EXPECT_EQ(got->created_at, h.clock.NowMs());
   EXPECT_EQ(h.Stock(created->id).on_hand, 0);
+}
+
+// The coroutine reads (GET handlers) answer exactly what the blocking ones do, page by page.
+TEST(CatalogServiceTest, AsyncReadsMatchTheBlockingOnes) {
+  Harness h;
+  boost::asio::thread_pool pool(1);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(h.Add("ASYNC-" + std::to_string(i), 1000 + i, "toys").id);
+  ASSERT_TRUE(h.catalog.Delete(ids[2]));
+  auto got = shop::testing::RunAwait(h.catalog.GetAsync(ids[1], pool.get_executor()));
+  ASSERT_TRUE(got) << got.error().detail;
+  EXPECT_EQ(got->fields.sku, "ASYNC-1");
+  EXPECT_EQ(got->fields.price_cents, 1001);
+  auto gone = shop::testing::RunAwait(h.catalog.GetAsync(ids[2], pool.get_executor()));
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code, Errc::kNotFound);
+
+  ListQuery q;
+  q.limit = 2;
+  std::optional<std::string> cursor;
+  std::vector<std::string> blocking_ids, async_ids;
+  for (int page = 0; page < 3; ++page) {
+    auto b = h.catalog.List(q, cursor);
+    auto a = shop::testing::RunAwait(h.catalog.ListAsync(q, cursor, pool.get_executor()));
+    ASSERT_TRUE(b && a);
+    EXPECT_EQ(a->next_cursor.has_value(), b->next_cursor.has_value());
+    for (const auto& p : b->items) blocking_ids.push_back(p.id);
+    for (const auto& p : a->items) async_ids.push_back(p.id);
+    if (!b->next_cursor) break;
+    cursor = b->next_cursor;
+  }
+  EXPECT_EQ(async_ids, blocking_ids);
+  EXPECT_EQ(async_ids.size(), 4u);
+  auto forged = shop::testing::RunAwait(h.catalog.ListAsync(q, std::string("forged"), pool.get_executor()));
+  ASSERT_FALSE(forged);
+  EXPECT_EQ(forged.error().code, Errc::kBadRequest);
+  pool.join();
 }
 
 TEST(CatalogServiceTest, CreatePublishesProductCreated) {

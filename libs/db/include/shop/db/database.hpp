@@ -5,6 +5,10 @@
 // Threading: a Database is shared; each transaction runs on the calling (worker) thread with a
 // pooled connection it holds exclusively until the transaction ends. Never call from an I/O thread.
 //
+// A coroutine face (RunTxAsync, ReadAsync, WriteAsync) serves callers that must not block, such as
+// handlers on an I/O thread: a driver with an asynchronous client (PostgreSQL) runs the transaction
+// on its own event loop; the others (SQLite) run it whole on the worker pool the caller names.
+//
 // Errors: unique/foreign-key violations -> kConflict; busy/locked/unreachable -> kUnavailable;
 // anything else -> kInternal. The SQL text is never put in an error detail sent to clients.
 #pragma once
@@ -19,6 +23,7 @@
 #include <variant>
 #include <vector>
 
+#include "shop/async/task.hpp"
 #include "shop/core/error.hpp"
 
 namespace shop::db {
@@ -84,7 +89,21 @@ class Tx {
   virtual Result<void> ExecScript(std::string_view sql);
 };
 
+// The coroutine twin of Tx, for Database::RunTxAsync. Only valid inside its callback; the
+// statements of one transaction are awaited one after the other. (GCC 12 rejects a braced list
+// inside a co_await expression: build the parameter vector in a local first.)
+class AsyncTx {
+ public:
+  virtual ~AsyncTx() = default;
+  virtual Task<Result<Rows>> Query(std::string_view sql, std::vector<Param> params = {}) = 0;
+  virtual Task<Result<std::int64_t>> Exec(std::string_view sql, std::vector<Param> params = {}) = 0;
+  virtual Dialect dialect() const = 0;
+  Task<Result<std::optional<Row>>> QueryOne(std::string_view sql, std::vector<Param> params = {});
+};
+
 enum class TxMode { kRead, kWrite };
+
+using AsyncTxFn = std::function<Task<Result<void>>(AsyncTx&)>;
 
 class Database {
  public:
@@ -101,6 +120,24 @@ class Database {
   // Commits when `fn` returns ok, rolls back when it returns an error or throws. The failpoints
   // "db.before_commit" and "db.after_commit" sit on the commit path.
   virtual Result<void> RunTx(TxMode mode, const std::function<Result<void>(Tx&)>& fn) = 0;
+
+  // The coroutine face of RunTx: the awaiting coroutine is never blocked and resumes on its own
+  // executor. Drivers with an asynchronous client override it and run the transaction on their
+  // event loop (`blocking` unused); the default runs the whole transaction on `blocking` (a worker
+  // pool) with the blocking face, `fn`'s statements completing at once. The same commit and
+  // rollback rules, failpoints and OnCommit listeners as RunTx.
+  virtual Task<Result<void>> RunTxAsync(TxMode mode, AsyncTxFn fn, boost::asio::any_io_executor blocking);
+  // True when RunTxAsync is served by an event loop rather than by the `blocking` pool.
+  virtual bool native_async() const { return false; }
+
+  template <class T>
+  Task<Result<T>> ReadAsync(std::function<Task<Result<T>>(AsyncTx&)> fn, boost::asio::any_io_executor blocking) {
+    return RunAsync<T>(TxMode::kRead, std::move(fn), std::move(blocking));
+  }
+  template <class T>
+  Task<Result<T>> WriteAsync(std::function<Task<Result<T>>(AsyncTx&)> fn, boost::asio::any_io_executor blocking) {
+    return RunAsync<T>(TxMode::kWrite, std::move(fn), std::move(blocking));
+  }
 
   template <class F>
   auto Write(F&& fn) -> std::invoke_result_t<F, Tx&> {
@@ -123,6 +160,22 @@ class Database {
     });
     if (!st) return st.error();
     return std::move(*out);
+  }
+
+  template <class T>
+  Task<Result<T>> RunAsync(TxMode mode, std::function<Task<Result<T>>(AsyncTx&)> fn,
+                           boost::asio::any_io_executor blocking) {
+    std::optional<Result<T>> out;
+    auto st = co_await RunTxAsync(
+        mode,
+        [&out, &fn](AsyncTx& tx) -> Task<Result<void>> {
+          out.emplace(co_await fn(tx));
+          if (out->has_error()) co_return out->error();
+          co_return Result<void>{};
+        },
+        std::move(blocking));
+    if (!st) co_return st.error();
+    co_return std::move(*out);
   }
 };
 
