@@ -74,7 +74,9 @@ std::optional<Target> Resolve(const RouteTable& table, std::string_view path) {
   for (const auto& p : table.prefixes) {
     if (PrefixMatches(path, p.first) && (!best || p.first.size() > best->first.size())) best = &p;
   }
-  if (best) return Target{best->second, std::string(path)};
+  if (best) {
+    return Target{best->second, std::string(path), path.size() > best->first.size() ? best->first + "/*" : best->first};
+  }
   // Seed style: /{service}/{path} -> that service's /api/v1/{path}
   if (path.size() > 1 && path[0] == '/') {
     const auto rest = path.substr(1);
@@ -85,8 +87,9 @@ std::optional<Target> Resolve(const RouteTable& table, std::string_view path) {
       for (const auto& s : table.seed) {
         if (s.first != first) continue;
         // /{service}/health and /{service}/ready reach that service's own probes.
-        if (tail == "health" || tail == "ready") return Target{s.second, "/" + std::string(tail)};
-        return Target{s.second, "/api/v1/" + std::string(tail)};
+        const std::string route = "/" + std::string(first) + "/*";
+        if (tail == "health" || tail == "ready") return Target{s.second, "/" + std::string(tail), route};
+        return Target{s.second, "/api/v1/" + std::string(tail), route};
       }
     }
   }
@@ -124,6 +127,7 @@ void Gateway::Mount(http::Module& module) {
 Task<http::Response> Gateway::Proxy(http::Request& req) const {
   auto target = Resolve(table_, req.path);
   if (!target) co_return http::Problem(Error::NotFound("no service serves " + req.path), req.ctx.request_id);
+  req.route = target->route;  // the access log and the gateway's metrics name the upstream route
   http::Upstream* upstream = upstreams_(target->service);
   if (!upstream) {
     co_return http::Problem(Error::Unavailable(target->service + " is not configured"), req.ctx.request_id);

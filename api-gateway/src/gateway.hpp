@@ -42,6 +42,9 @@ Result<void> ApplyOverrides(RouteTable& table, std::string_view spec);
 struct Target {
   std::string service;
   std::string path;
+  // The matched route for logs and metrics, of bounded cardinality: the prefix, with "/*" when the
+  // path goes on below it ("/api/v1/products/*"), or the seed-style "/{service}/*" form.
+  std::string route;
 };
 std::optional<Target> Resolve(const RouteTable& table, std::string_view path);
 

@@ -57,8 +57,11 @@ struct GatewayHarness {
     req.ctx.span_id = "00f067aa0ba902b7";
     req.headers.Add("Connection", "keep-alive");
     req.headers.Add("Content-Type", "application/json");
-    return testing::RunAwait(gw->Proxy(req));
+    auto res = testing::RunAwait(gw->Proxy(req));
+    last_route = req.route;
+    return res;
   }
+  std::string last_route;  // what the access log and the metrics name the last request
 };
 
 TEST(GatewayRoutesTest, ResolvesEachResourceToItsService) {
@@ -72,6 +75,15 @@ TEST(GatewayRoutesTest, ResolvesEachResourceToItsService) {
   EXPECT_EQ(Resolve(t, "/api/v1/cart/items/x")->service, "order-service");
   EXPECT_EQ(Resolve(t, "/api/v1/orders/1/cancel")->service, "order-service");
   EXPECT_EQ(Resolve(t, "/api/v1/payments")->service, "payment-service");
+}
+
+TEST(GatewayRoutesTest, RouteForLogsAndMetricsHasBoundedCardinality) {
+  const auto t = DefaultRoutes();
+  EXPECT_EQ(Resolve(t, "/api/v1/products/0190f7a2-aaaa")->route, "/api/v1/products/*");
+  EXPECT_EQ(Resolve(t, "/api/v1/products/0190f7a2-bbbb")->route, "/api/v1/products/*");
+  EXPECT_EQ(Resolve(t, "/api/v1/products")->route, "/api/v1/products");
+  EXPECT_EQ(Resolve(t, "/products/products/42")->route, "/products/*");
+  EXPECT_EQ(Resolve(t, "/orders/health")->route, "/orders/*");
 }
 
 TEST(GatewayRoutesTest, PrefixMustEndAtASegmentBoundary) {
@@ -124,6 +136,9 @@ TEST(GatewayProxyTest, ForwardsMethodPathQueryBodyAndContext) {
   EXPECT_EQ(up.last.Header("traceparent").value_or(""), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   EXPECT_EQ(up.last.Header("X-Forwarded-For").value_or(""), "203.0.113.7");
   EXPECT_EQ(up.last.Header("Content-Type").value_or(""), "application/json");
+  EXPECT_EQ(h.last_route, "/api/v1/orders");
+  h.Call(http::Method::kGet, "/api/v1/orders/0190f7a2-0000-7000-8000-000000000001");
+  EXPECT_EQ(h.last_route, "/api/v1/orders/*");
 }
 
 TEST(GatewayProxyTest, SeedRouteReachesServiceApiPath) {

@@ -78,7 +78,49 @@ Result<std::unique_ptr<PgServer>> PgServer::Start(const Options& options) {
   Result<void> launched = Error::Unavailable("not started");
   for (int attempt = 0; attempt < 3 && !launched; ++attempt) launched = server->Launch();  // port races
   if (!launched) return launched.error();
+  server->StartWatchdog();
   return server;
+}
+
+// The watchdog: a shell reading a pipe whose only writer is this process. A normal stop writes
+// "done" first; if this process dies any other way (SIGKILL, a crash, a test binary killed at its
+// timeout), the read sees end-of-file and the shell stops the server and deletes the directory.
+// It runs in its own process group, so a signal to the owner's group does not take it along.
+void PgServer::StartWatchdog() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return;
+  std::vector<std::string> argv = {"/bin/sh", "-c",
+                                   "d=$1; shift; read line; [ \"$line\" = done ] && exit 0; "
+                                   "\"$@\" >/dev/null 2>&1; rm -rf -- \"$d\"",
+                                   "shop-pg-watchdog", dir_};
+  if (as_postgres_) argv.insert(argv.end(), {"runuser", "-u", "postgres", "--"});
+  argv.insert(argv.end(), {bin_ + "/pg_ctl", "-D", dir_ + "/data", "-m", "immediate", "-w", "stop"});
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return;
+  }
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::dup2(fds[0], 0);  // the read end as stdin (dup2 clears close-on-exec)
+    const int null = ::open("/dev/null", O_WRONLY);
+    if (null >= 0) {
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+    }
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(fds[0]);
+  watchdog_fd_ = fds[1];
+  watchdog_pid_ = pid;
 }
 
 int PgServer::Run(const std::vector<std::string>& argv) const {
@@ -177,6 +219,13 @@ Result<void> PgServer::Launch() {
 }
 
 PgServer::~PgServer() {
+  if (watchdog_fd_ >= 0) {
+    (void)!::write(watchdog_fd_, "done\n", 5);
+    ::close(watchdog_fd_);
+    int status = 0;
+    while (::waitpid(watchdog_pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
   if (running_) Run({bin_ + "/pg_ctl", "-D", dir_ + "/data", "-m", "immediate", "-w", "stop"});
   std::error_code ec;
   fs::remove_all(dir_, ec);

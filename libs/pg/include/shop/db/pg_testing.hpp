@@ -1,7 +1,8 @@
 // A private PostgreSQL server for tests and local runs, from Debian's `postgresql` package:
 // initdb into a fresh temporary directory, listen on 127.0.0.1 on a free port (the unix socket in
 // the same directory), fsync/synchronous_commit/full_page_writes off for speed, trust auth for
-// the `postgres` user. The destructor stops it (immediate shutdown) and deletes the directory.
+// the `postgres` user. The destructor stops it (immediate shutdown) and deletes the directory; a
+// watchdog process does the same if the owner dies without running it (SIGKILL, a crash).
 // When running as root, initdb and the server run as the `postgres` system user (runuser), since
 // PostgreSQL refuses to run as root. Start() fails with kUnavailable when no binaries are found
 // under /usr/lib/postgresql/*/bin (or $PG_BIN_DIR): tests GTEST_SKIP on that.
@@ -48,12 +49,15 @@ class PgServer {
   Result<void> MakeDataDir(const std::string& data);
   Result<void> Launch();
   int Run(const std::vector<std::string>& argv) const;
+  void StartWatchdog();
 
   std::string bin_;
   std::string dir_;
   bool as_postgres_;
   int port_ = 0;
   bool running_ = false;
+  int watchdog_fd_ = -1;
+  int watchdog_pid_ = -1;
 };
 
 }  // namespace shop::db::testing
