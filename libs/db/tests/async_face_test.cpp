@@ -7,18 +7,13 @@
 
 #include <thread>
 
+#include "shop/testing/testing.hpp"
 #include "test_db.hpp"
 
 namespace shop::db::testing {
 namespace {
 
-template <class T>
-T Await(Task<T> task) {
-  boost::asio::io_context io;
-  auto fut = boost::asio::co_spawn(io, std::move(task), boost::asio::use_future);
-  io.run();
-  return fut.get();
-}
+using shop::testing::RunAwait;
 
 TEST(AsyncFaceTest, SqliteTransactionRunsOnTheBlockingPoolAndTheCallerResumesOnItsThread) {
   TempDb tmp;
@@ -43,7 +38,7 @@ TEST(AsyncFaceTest, SqliteTransactionRunsOnTheBlockingPoolAndTheCallerResumesOnI
     resumed_on = std::this_thread::get_id();
     co_return r;
   };
-  auto r = Await(task());
+  auto r = RunAwait(task());
   ASSERT_TRUE(r) << r.error().detail;
   EXPECT_EQ(*r, 1);
   EXPECT_NE(tx_thread, std::thread::id());
@@ -59,7 +54,7 @@ TEST(AsyncFaceTest, ErrorFromTheCoroutineRollsBackItsStatements) {
   ASSERT_TRUE(db);
   ASSERT_TRUE(Exec(*db, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)"));
   boost::asio::thread_pool pool(1);
-  auto r = Await(db->WriteAsync<int>(
+  auto r = RunAwait(db->WriteAsync<int>(
       [](AsyncTx& tx) -> Task<Result<int>> {
         std::vector<Param> params = {"gone"};
         auto n = co_await tx.Exec("INSERT INTO t (name) VALUES ($1)", std::move(params));

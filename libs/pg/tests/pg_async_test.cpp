@@ -236,16 +236,7 @@ TEST_F(PgAsync, CoroutineWriteCommitsRunsListenersAndAnErrorRollsBack) {
 TEST_F(PgAsync, CoroutineAcquireOnAnExhaustedPoolFailsAfterTheTimeoutWithoutBlocking) {
   auto db = Open({.pool_size = 1, .acquire_timeout = std::chrono::milliseconds(300)});
   ASSERT_TRUE(db);
-  std::promise<void> holding, release;
-  auto release_f = release.get_future();
-  std::thread holder([&] {
-    (void)db->Read([&](Tx&) -> Result<void> {
-      holding.set_value();
-      release_f.wait();
-      return Ok();
-    });
-  });
-  holding.get_future().wait();
+  std::optional<ConnectionHolder> holder(std::in_place, *db);
   boost::asio::io_context io;
   bool timer_ran = false;
   boost::asio::steady_timer tick(io, std::chrono::milliseconds(50));
@@ -254,8 +245,7 @@ TEST_F(PgAsync, CoroutineAcquireOnAnExhaustedPoolFailsAfterTheTimeoutWithoutBloc
       io, db->ReadAsync<int>([](AsyncTx&) -> Task<Result<int>> { co_return 1; }, io.get_executor()),
       boost::asio::use_future);
   io.run();
-  release.set_value();
-  holder.join();
+  holder.reset();
   auto res = r.get();
   ASSERT_FALSE(res);
   EXPECT_EQ(res.error().detail, "database pool exhausted");

@@ -15,23 +15,13 @@ using namespace std::chrono_literals;
 TEST_F(PgPool, ExhaustedPoolFailsWithUnavailableAfterTheAcquireTimeout) {
   auto db = Open({.pool_size = 1, .acquire_timeout = 300ms});
   ASSERT_TRUE(db);
-  std::promise<void> holding, release;
-  auto release_f = release.get_future();
-  std::thread holder([&] {
-    (void)db->Read([&](Tx&) -> Result<void> {
-      holding.set_value();
-      release_f.wait();
-      return Ok();
-    });
-  });
-  holding.get_future().wait();
+  std::optional<ConnectionHolder> holder(std::in_place, *db);
   const metrics::Labels labels = {{"driver", "postgres"}};
   const double exhausted_before = metrics::Value("shop_db_pool_exhausted_total", labels);
   const auto t0 = std::chrono::steady_clock::now();
   auto r = db->Read([](Tx& tx) { return tx.Query("SELECT 1"); });
   const auto waited = std::chrono::steady_clock::now() - t0;
-  release.set_value();
-  holder.join();
+  holder.reset();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::kUnavailable);
   EXPECT_EQ(r.error().detail, "database pool exhausted");

@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <future>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "shop/db/pg.hpp"
 #include "shop/db/pg_testing.hpp"
@@ -25,6 +27,34 @@ inline Result<testing::PgServer*>& SharedServer() {
   }();
   return state;
 }
+
+// Holds one pooled connection of `db` in a read transaction on its own thread until destroyed.
+class ConnectionHolder {
+ public:
+  explicit ConnectionHolder(Database& db) {
+    auto release = release_.get_future().share();
+    std::promise<void> holding;
+    auto held = holding.get_future();
+    thread_ = std::thread([&db, release, holding = std::move(holding)]() mutable {
+      (void)db.Read([&](Tx&) -> Result<void> {
+        holding.set_value();
+        release.wait();
+        return Ok();
+      });
+    });
+    held.wait();
+  }
+  ~ConnectionHolder() {
+    release_.set_value();
+    thread_.join();
+  }
+  ConnectionHolder(const ConnectionHolder&) = delete;
+  ConnectionHolder& operator=(const ConnectionHolder&) = delete;
+
+ private:
+  std::promise<void> release_;
+  std::thread thread_;
+};
 
 class PgTest : public ::testing::Test {
  protected:
