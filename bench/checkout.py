@@ -10,6 +10,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "e2e"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from shop_platform import Client  # noqa: E402
 
 base, out = sys.argv[1], sys.argv[3]
@@ -51,6 +52,7 @@ for u in range(USERS):
     users.append(c)
 
 steps = {"place": [], "reserved": [], "pay": []}
+polls = [0]  # GET /orders/{id} while PENDING: each costs server CPU, so a slow saga costs CPU too
 lock = threading.Lock()
 
 
@@ -61,8 +63,10 @@ def run_user(c):
         t0 = time.perf_counter()
         o = c.post("/api/v1/orders", {"items": items, "shipping_address": ADDRESS}).json()
         t1 = time.perf_counter()
+        k = 1
         while c.get(f"/api/v1/orders/{o['id']}").json()["status"] == "PENDING":
             time.sleep(0.001)
+            k += 1
         t2 = time.perf_counter()
         r = c.post("/api/v1/payments", {"order_id": o["id"], "payment_method": CARD})
         t3 = time.perf_counter()
@@ -71,13 +75,25 @@ def run_user(c):
             steps["place"].append(t1 - t0)
             steps["reserved"].append(t2 - t1)
             steps["pay"].append(t3 - t2)
+            polls[0] += k
 
 
+# BENCH_CPU_TREE=<pid>: also report the checkouts' CPU per process name of that process tree (the
+# distributed shape's runner: services, gateway, Kafka mock broker; BENCH_PG_PORT adds the
+# PostgreSQL server listening there, which pg_ctl detached from the tree).
+tree = int(os.environ["BENCH_CPU_TREE"]) if os.environ.get("BENCH_CPU_TREE") else None
+if tree:
+    sys.dont_write_bytecode = True  # no bench/__pycache__ in the tree
+    from proc_cpu import snapshot, diff  # noqa: E402
+    pg_port = os.environ.get("BENCH_PG_PORT") or None
+    tree0 = snapshot(tree, pg_port)
 cpu0, wall0 = cpu_seconds(pids), time.perf_counter()
 with concurrent.futures.ThreadPoolExecutor(max_workers=USERS) as ex:
     list(ex.map(run_user, users))
 wall, cpu = time.perf_counter() - wall0, cpu_seconds(pids) - cpu0
 n = USERS * PER_USER
+if tree:
+    per_process = diff(tree0, snapshot(tree, pg_port), n)
 
 
 def pct(xs, q):
@@ -114,7 +130,8 @@ lines = [
     f"{USERS} users x {PER_USER} checkouts (1-3 items each, then a sandbox card payment), through the gateway.",
     "",
     f"- completed checkouts: {n} in {wall:.2f} s = **{n / wall:.1f} checkouts/s**",
-    f"- server CPU per completed checkout (all services + gateway): **{cpu / n * 1000:.2f} ms** (target <= 1 ms)",
+    f"- server CPU per completed checkout (all services + gateway): **{cpu / n * 1000:.2f} ms** (target <= 1 ms); "
+    f"it includes {polls[0] / n:.1f} order-status GETs per checkout (polled every 1 ms until not PENDING)",
     "",
     "| step | p50 (ms) | p99 (ms) |",
     "|---|---|---|",
@@ -124,5 +141,8 @@ for k, v in steps.items():
 lines += ["", f"Stock contention: 200 buyers, stock 50: **{reserved} reserved**, {outcome.count('REJECTED')} rejected; "
               f"inventory on_hand {inv['on_hand']}, reserved {inv['reserved']}, available {inv['available']} "
               f"({'never oversold' if reserved <= 50 and inv['available'] >= 0 else 'OVERSOLD'})."]
+if tree:
+    lines += ["", "Where the checkouts' CPU went (every process of the shape, PostgreSQL server included):", "",
+              "| process | CPU s | ms per checkout |", "|---|---|---|"] + per_process
 open(out, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))

@@ -206,7 +206,7 @@ class Distributed:
         common = dict(os.environ)
         common.update({
             "HOST": "127.0.0.1", "LOG_LEVEL": os.environ.get("LOG_LEVEL", "warn"), "KAFKA_BROKERS": brokers,
-            "KAFKA_CREATE_TOPICS": "false", "KAFKA_SESSION_TIMEOUT_MS": "6000", "KAFKA_HEARTBEAT_INTERVAL_MS": "500",
+            "KAFKA_CREATE_TOPICS": "false", "KAFKA_FETCH_WAIT_MAX_MS": "10", "KAFKA_SESSION_TIMEOUT_MS": "6000", "KAFKA_HEARTBEAT_INTERVAL_MS": "500",
             "CURSOR_SECRET": "distributed-shape-cursor-secret", "DATA_DIR": self.tmp,
             "USER_SERVICE_URL": urls["user-service"], "PRODUCT_SERVICE_URL": urls["product-service"],
             "ORDER_SERVICE_URL": urls["order-service"], "PAYMENT_SERVICE_URL": urls["payment-service"],

@@ -32,30 +32,33 @@ constexpr std::string_view kClaim = R"sql(
 
 // PostgreSQL: the same due rows, locked for the publishing transaction. SKIP LOCKED makes
 // concurrent relays (replicas of one service) take disjoint rows; a row another relay marked sent
-// meanwhile fails the re-checked status and is not returned.
+// meanwhile fails the re-checked status and is not returned. `held` flags a claimed row with an
+// earlier pending row of the same topic+key that is not in the claim: another relay holds it
+// (skipped as locked), so publishing the later one now could overtake it; it stays pending for the
+// next pass. One statement (claim and check share its snapshot): one round trip per batch.
 constexpr std::string_view kClaimLockedPg = R"sql(
-  SELECT o.seq, o.event_id, o.topic, o.key, o.payload, o.attempts
-  FROM outbox o
-  WHERE o.status = 'pending' AND o.next_attempt_at <= $1
-    AND NOT EXISTS (SELECT 1 FROM outbox p
-                    WHERE p.status = 'pending' AND p.topic = o.topic AND p.key = o.key
-                      AND p.seq < o.seq AND p.next_attempt_at > $1)
-  ORDER BY o.seq
-  LIMIT $2
-  FOR UPDATE OF o SKIP LOCKED)sql";
-
-// Of the rows just claimed (the array $1), those with an earlier pending row of the same
-// topic+key that is not in the claim: another relay holds it (skipped as locked), so publishing
-// the later one now could overtake it. They stay pending for the next pass.
-constexpr std::string_view kOvertakingPg = R"sql(
-  SELECT c.seq FROM outbox c
-  WHERE c.seq = ANY($1::bigint[])
-    AND EXISTS (SELECT 1 FROM outbox p
-                WHERE p.status = 'pending' AND p.topic = c.topic AND p.key = c.key
-                  AND p.seq < c.seq AND p.seq <> ALL($1::bigint[])))sql";
+  WITH claimed AS (
+    SELECT o.seq, o.event_id, o.topic, o.key, o.payload, o.attempts
+    FROM outbox o
+    WHERE o.status = 'pending' AND o.next_attempt_at <= $1
+      AND NOT EXISTS (SELECT 1 FROM outbox p
+                      WHERE p.status = 'pending' AND p.topic = o.topic AND p.key = o.key
+                        AND p.seq < o.seq AND p.next_attempt_at > $1)
+    ORDER BY o.seq
+    LIMIT $2
+    FOR UPDATE OF o SKIP LOCKED)
+  SELECT c.seq, c.event_id, c.topic, c.key, c.payload, c.attempts,
+         (EXISTS (SELECT 1 FROM outbox p
+                  WHERE p.status = 'pending' AND p.topic = c.topic AND p.key = c.key
+                    AND p.seq < c.seq AND p.seq NOT IN (SELECT seq FROM claimed)))::int AS held
+  FROM claimed c
+  ORDER BY c.seq)sql";
 
 constexpr std::string_view kMarkSent =
     "UPDATE outbox SET status = 'sent', published_at = $2, last_error = NULL WHERE seq = $1";
+// PostgreSQL: every published row of a batch in one statement ($1: an array literal "{1,2,3}").
+constexpr std::string_view kMarkSentManyPg =
+    "UPDATE outbox SET status = 'sent', published_at = $2, last_error = NULL WHERE seq = ANY($1::bigint[])";
 constexpr std::string_view kMarkFailed =
     "UPDATE outbox SET attempts = $2, next_attempt_at = $3, status = $4, last_error = $5 WHERE seq = $1";
 constexpr std::string_view kCountPending = "SELECT COUNT(*) FROM outbox WHERE status = 'pending'";
@@ -63,6 +66,9 @@ constexpr std::string_view kDeleteOldSent = "DELETE FROM outbox WHERE status = '
 
 // Set while this thread commits the relay's own bookkeeping, so that commit does not wake the relay.
 thread_local bool t_relay_commit = false;
+
+// The pending gauge costs a COUNT(*); the relay thread refreshes it at most this often.
+constexpr auto kGaugeEvery = std::chrono::seconds(1);
 
 UnixMillis RetryDelay(std::int64_t attempts) {
   const auto shift = std::clamp<std::int64_t>(attempts, 0, 20);
@@ -83,12 +89,16 @@ struct OutboxRelay::Claimed {
 };
 
 // What one batch's publishing did, for marking the rows and then reporting.
-struct OutboxRelay::Attempt {
-  std::vector<std::int64_t> sent;  // published, in order
-  std::optional<Claimed> failed;   // the row whose publish failed (nothing after it went out)
-  Error failure;
+struct OutboxRelay::Failed {
+  Claimed row;
+  Error error;
   bool poison = false;  // the payload does not parse: park it at once
   bool dead = false;    // set by MarkRows: parked after max_attempts (or poison)
+};
+
+struct OutboxRelay::Attempt {
+  std::vector<std::int64_t> sent;  // published (acknowledged by the bus)
+  std::vector<Failed> failed;      // not published; nothing of their topic+key after them went out
 };
 
 OutboxRelay::OutboxRelay(db::Database& db, Bus& bus, RelayOptions options)
@@ -179,7 +189,13 @@ Result<int> OutboxRelay::DrainLocked(bool honour_stop) {
     if (b.claimed == 0) break;
     if (!b.failed && !(full && b.published > 0)) break;
   }
-  UpdatePendingGauge();
+  // Drain() (tests, shutdown) always refreshes the gauge; the thread at most every kGaugeEvery, so
+  // a busy relay does not pay a COUNT(*) per event.
+  const auto now = std::chrono::steady_clock::now();
+  if (!honour_stop || now >= next_gauge_) {
+    UpdatePendingGauge();
+    next_gauge_ = now + kGaugeEvery;
+  }
   return published;
 }
 
@@ -205,7 +221,7 @@ Result<void> OutboxRelay::DrainSqliteBatch(BatchResult& out) {
   if (!marked) return marked.error();  // published rows stay pending: republished later (inbox dedupes)
   Report(a);
   out.published = static_cast<int>(a.sent.size());
-  out.failed = a.failed.has_value();
+  out.failed = !a.failed.empty();
   return Ok();
 }
 
@@ -227,16 +243,11 @@ Result<void> OutboxRelay::DrainPostgresBatch(BatchResult& out) {
       return Ok();
     }
     auto batch = ToClaimed(*rows);
-    std::string seqs = "{";
-    for (const auto& c : batch) seqs += (seqs.size() > 1 ? "," : "") + std::to_string(c.seq);
-    seqs += "}";
-    auto overtaking = tx.Query(kOvertakingPg, {seqs});
-    if (!overtaking) return overtaking.error();
-    if (!overtaking->empty()) {
-      std::set<std::int64_t> held;
-      for (const auto& r : *overtaking) held.insert(r.Int(0));
-      std::erase_if(batch, [&](const Claimed& c) { return held.contains(c.seq); });
+    std::set<std::int64_t> held;
+    for (const auto& r : *rows) {
+      if (r.Bool(6)) held.insert(r.Int(0));
     }
+    if (!held.empty()) std::erase_if(batch, [&](const Claimed& c) { return held.contains(c.seq); });
     a = PublishRows(batch);
     // Only from here on: the commit that follows is the relay's own (a subscriber's commit during
     // PublishRows, e.g. an InProcBus one on another database, still wakes its relay).
@@ -247,47 +258,81 @@ Result<void> OutboxRelay::DrainPostgresBatch(BatchResult& out) {
   if (!done) return done.error();  // published rows stay pending: republished later (inbox dedupes)
   Report(a);
   out.published = static_cast<int>(a.sent.size());
-  out.failed = a.failed.has_value();
+  out.failed = !a.failed.empty();
   return Ok();
 }
 
+// In waves: a wave is the longest run of the next rows with no topic+key twice; it is handed to
+// the bus at once (PublishBatch: KafkaBus produces it and waits once for the acknowledgements).
+// A wave with a failure ends the batch: its rows that went out are marked sent, the failed ones
+// wait for their retry, the later rows stay pending (the next claim holds back those of a failed
+// row's topic+key). Per-aggregate order holds because a topic+key has one row per wave and a wave
+// starts only after the previous one was fully acknowledged.
 OutboxRelay::Attempt OutboxRelay::PublishRows(const std::vector<Claimed>& batch) {
   Attempt a;
-  for (const auto& row : batch) {
-    auto attempt = [&]() -> Result<void> {
-      if (auto fp = failpoint::Hit("outbox.before_publish"); !fp) return fp.error();
+  std::size_t next = 0;
+  while (next < batch.size()) {
+    std::vector<const Claimed*> wave;
+    std::vector<Envelope> envelopes;
+    std::set<std::pair<std::string_view, std::string_view>> keys;
+    bool stop = false;  // a row failed before it was handed to the bus
+    for (; next < batch.size(); ++next) {
+      const auto& row = batch[next];
+      if (!keys.emplace(row.topic, row.key).second) break;
+      if (auto fp = failpoint::Hit("outbox.before_publish"); !fp) {
+        a.failed.push_back({row, fp.error()});
+        stop = true;
+        break;
+      }
       auto env = Envelope::FromJson(row.payload, row.topic, row.key);
       if (!env) {
-        a.poison = true;  // a payload that does not parse never will
-        return env.error();
+        a.failed.push_back({row, env.error(), /*poison=*/true});  // a payload that does not parse never will
+        stop = true;
+        break;
       }
-      try {
-        if (auto r = bus_.Publish(*env); !r) return r.error();
-      } catch (const std::exception& e) {
-        return Error::Internal(std::string("publish threw: ") + e.what());
-      }
-      return failpoint::Hit("outbox.after_publish");
-    };
-    if (auto r = attempt(); !r) {
-      a.failed = row;
-      a.failure = r.error();
-      break;  // keeps per-aggregate order: nothing after a failed row goes out in this batch
+      wave.push_back(&row);
+      envelopes.push_back(std::move(*env));
     }
-    a.sent.push_back(row.seq);
+    std::vector<Result<void>> results;
+    try {
+      if (!envelopes.empty()) results = bus_.PublishBatch(envelopes);
+    } catch (const std::exception& e) {
+      results.assign(envelopes.size(), Error::Internal(std::string("publish threw: ") + e.what()));
+    }
+    if (results.size() != envelopes.size()) {
+      results.assign(envelopes.size(), Error::Internal("bus returned a wrong number of results"));
+    }
+    for (std::size_t i = 0; i < wave.size(); ++i) {
+      auto r = std::move(results[i]);
+      if (r) r = failpoint::Hit("outbox.after_publish");
+      if (r) {
+        a.sent.push_back(wave[i]->seq);
+      } else {
+        a.failed.push_back({*wave[i], r.error()});
+      }
+    }
+    if (stop || !a.failed.empty()) break;
   }
   return a;
 }
 
 Result<void> OutboxRelay::MarkRows(db::Tx& tx, Attempt& a) {
   const UnixMillis now = Now();
-  for (auto seq : a.sent) {
-    if (auto r = tx.Exec(kMarkSent, {seq, now}); !r) return r.error();
+  if (!a.sent.empty() && db_.dialect() == db::Dialect::kPostgres) {
+    std::string seqs = "{";
+    for (auto seq : a.sent) seqs += (seqs.size() > 1 ? "," : "") + std::to_string(seq);
+    seqs += "}";
+    if (auto r = tx.Exec(kMarkSentManyPg, {seqs, now}); !r) return r.error();
+  } else {
+    for (auto seq : a.sent) {
+      if (auto r = tx.Exec(kMarkSent, {seq, now}); !r) return r.error();
+    }
   }
-  if (a.failed.has_value()) {
-    const auto attempts = a.failed->attempts + 1;
-    a.dead = a.poison || attempts >= options_.max_attempts;
-    auto r = tx.Exec(kMarkFailed, {a.failed->seq, attempts, now + RetryDelay(a.failed->attempts),
-                                   a.dead ? "dead" : "pending", a.failure.detail});
+  for (auto& f : a.failed) {
+    const auto attempts = f.row.attempts + 1;
+    f.dead = f.poison || attempts >= options_.max_attempts;
+    auto r = tx.Exec(kMarkFailed, {f.row.seq, attempts, now + RetryDelay(f.row.attempts),
+                                   f.dead ? "dead" : "pending", f.error.detail});
     if (!r) return r.error();
   }
   return Ok();
@@ -296,17 +341,18 @@ Result<void> OutboxRelay::MarkRows(db::Tx& tx, Attempt& a) {
 void OutboxRelay::Report(const Attempt& a) {
   const metrics::Labels labels{{"service", options_.service}};
   if (!a.sent.empty()) metrics::Inc("shop_outbox_published_total", labels, static_cast<double>(a.sent.size()));
-  if (!a.failed) return;
-  const auto& row = *a.failed;
-  if (a.dead) {
-    metrics::Inc("shop_outbox_dead_total", labels);
-    log::Error("outbox event parked as dead",
-               {{"service", options_.service}, {"event_id", row.event_id}, {"topic", row.topic},
-                {"attempts", row.attempts + 1}, {"error", a.failure.detail}});
-  } else {
-    log::Warn("outbox publish failed, will retry",
-              {{"service", options_.service}, {"event_id", row.event_id}, {"topic", row.topic},
-               {"attempts", row.attempts + 1}, {"error", a.failure.detail}});
+  for (const auto& f : a.failed) {
+    const auto& row = f.row;
+    if (f.dead) {
+      metrics::Inc("shop_outbox_dead_total", labels);
+      log::Error("outbox event parked as dead",
+                 {{"service", options_.service}, {"event_id", row.event_id}, {"topic", row.topic},
+                  {"attempts", row.attempts + 1}, {"error", f.error.detail}});
+    } else {
+      log::Warn("outbox publish failed, will retry",
+                {{"service", options_.service}, {"event_id", row.event_id}, {"topic", row.topic},
+                 {"attempts", row.attempts + 1}, {"error", f.error.detail}});
+    }
   }
 }
 

@@ -22,6 +22,7 @@ Props ConsumerProps(const KafkaOptions& options) {
   props["partition.assignment.strategy"] = options.assignment_strategy;
   props["session.timeout.ms"] = std::to_string(options.session_timeout_ms);
   props["heartbeat.interval.ms"] = std::to_string(options.heartbeat_interval_ms);
+  props["fetch.wait.max.ms"] = std::to_string(options.fetch_wait_max_ms);
   props["topic.metadata.refresh.interval.ms"] = "10000";  // notices topics created after subscribe
   return props;
 }

@@ -47,6 +47,29 @@ Result<void> KafkaBus::Publish(const Envelope& e) {
   return impl_->producer->Send(e.topic, e.key, e.ToJson());
 }
 
+std::vector<Result<void>> KafkaBus::PublishBatch(const std::vector<Envelope>& events) {
+  std::vector<std::string> values;  // kept alive until SendBatch returns (the producer copies them)
+  values.reserve(events.size());
+  std::vector<kafka_detail::Producer::Message> messages;
+  messages.reserve(events.size());
+  std::vector<std::size_t> index;  // events[index[j]] is messages[j]
+  std::vector<Result<void>> results(events.size(), Ok());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
+    if (e.topic.empty()) {
+      results[i] = Error::Invalid("topic", "must not be empty");
+      continue;
+    }
+    values.push_back(e.ToJson());
+    messages.push_back({e.topic, e.key, values.back(), nullptr});
+    index.push_back(i);
+  }
+  if (messages.empty()) return results;
+  auto sent = impl_->producer->SendBatch(messages);
+  for (std::size_t j = 0; j < sent.size(); ++j) results[index[j]] = std::move(sent[j]);
+  return results;
+}
+
 Result<void> KafkaBus::EnsureTopics() {
   const auto& o = impl_->options;
   std::vector<std::string> names;

@@ -16,6 +16,7 @@ KafkaOptions ReadKafkaOptions(config::EnvReader& env, std::string_view service) 
   o.retry.initial_backoff_ms = static_cast<int>(env.Int("KAFKA_RETRY_BACKOFF_MS", 100, 1, 60'000));
   o.dlq_suffix = env.String("KAFKA_DLQ_SUFFIX", ".dlq");
   o.assignment_strategy = env.Choice("KAFKA_ASSIGNMENT_STRATEGY", "range", {"range", "roundrobin"});
+  o.fetch_wait_max_ms = static_cast<int>(env.Int("KAFKA_FETCH_WAIT_MAX_MS", o.fetch_wait_max_ms, 1, 300'000));
   o.lag_interval_ms = static_cast<int>(env.Int("KAFKA_LAG_INTERVAL_MS", 5'000, 100, 3'600'000));
   return o;
 }

@@ -18,7 +18,12 @@ MockKafkaCluster::MockKafkaCluster(int brokers) : impl_(std::make_unique<Impl>()
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   const auto n = std::to_string(brokers);
   if (rd_kafka_conf_set(conf, "test.mock.num.brokers", n.c_str(), err.data(), err.size()) != RD_KAFKA_CONF_OK ||
-      rd_kafka_conf_set(conf, "log_level", "3", err.data(), err.size()) != RD_KAFKA_CONF_OK) {
+      rd_kafka_conf_set(conf, "log_level", "3", err.data(), err.size()) != RD_KAFKA_CONF_OK ||
+      // The mock broker's accepted sockets take this handle's socket settings. With Nagle on, a
+      // response written while the previous one is unacknowledged waits for the client's delayed
+      // ACK: ~40 ms stalls on loopback whenever a producer pipelines requests (a batch) or a
+      // consumer's fetch answer follows another response.
+      rd_kafka_conf_set(conf, "socket.nagle.disable", "true", err.data(), err.size()) != RD_KAFKA_CONF_OK) {
     rd_kafka_conf_destroy(conf);
     throw ErrorException(Error::Internal(std::string("kafka mock config: ") + err.data()));
   }

@@ -28,17 +28,20 @@ TEST(KafkaConfigTest, DefaultsNameTheServiceAsGroupAndClient) {
   EXPECT_EQ(o.assignment_strategy, "range");
   EXPECT_EQ(o.retry.max_attempts, 5);
   EXPECT_EQ(o.topics, DefaultTopics());
+  EXPECT_EQ(o.fetch_wait_max_ms, 500);
 }
 
 TEST(KafkaConfigTest, OverridesAreReadAndBadValuesReportedTogether) {
   auto env = Env({{"KAFKA_BROKERS", "a:1,b:2"},
                   {"KAFKA_CREATE_TOPICS", "false"},
                   {"KAFKA_SESSION_TIMEOUT_MS", "4000"},
+                  {"KAFKA_FETCH_WAIT_MAX_MS", "10"},
                   {"KAFKA_RETRY_MAX_ATTEMPTS", "0"},
                   {"KAFKA_ASSIGNMENT_STRATEGY", "cooperative-sticky"}});
   const auto o = ReadKafkaOptions(env, "product-service");
   EXPECT_FALSE(o.create_topics);
   EXPECT_EQ(o.session_timeout_ms, 4000);
+  EXPECT_EQ(o.fetch_wait_max_ms, 10);
   auto r = env.Finish();
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().detail.find("KAFKA_RETRY_MAX_ATTEMPTS"), std::string::npos) << r.error().detail;

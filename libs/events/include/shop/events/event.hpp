@@ -59,6 +59,12 @@ class Bus {
   // Delivers one event to every subscriber of its topic. Ok only when every subscriber has
   // handled it (at-least-once: a failed subscriber gets it again on the next attempt).
   virtual Result<void> Publish(const Envelope& e) = 0;
+  // Publishes several events as that many Publish() calls would, but lets the bus overlap them
+  // (KafkaBus produces them all, then waits once for all the acknowledgements). Returns one
+  // result per event, in the order given; a failure of one does not stop the others. Events of one
+  // call may be delivered in any order relative to each other, so the outbox relay never passes
+  // two events of one topic+key in one call. The default calls Publish() for each in turn.
+  virtual std::vector<Result<void>> PublishBatch(const std::vector<Envelope>& events);
 };
 
 }  // namespace shop::events

@@ -1,13 +1,21 @@
 // OutboxRelay: one background thread per service database. It claims pending outbox rows in
-// commit order, publishes each through the Bus, and marks it sent; a row whose publish failed stays
-// pending and is retried with backoff (after `max_attempts` it is parked as dead, counted in
+// commit order, publishes them through the Bus, and marks them sent; a row whose publish failed
+// stays pending and is retried with backoff (after `max_attempts` it is parked as dead, counted in
 // /metrics, and logged). It wakes on every commit of its database and polls as a fallback.
-// Failpoints: "outbox.before_publish", "outbox.after_publish" (before the row is marked sent).
+// Failpoints: "outbox.before_publish" (per row, before it is handed to the bus),
+// "outbox.after_publish" (per row, after the bus acknowledged it, before it is marked sent).
+//
+// Batching: a claimed batch is published in waves, each the longest run of the next rows with no
+// topic+key twice, handed to Bus::PublishBatch at once (KafkaBus produces the wave and waits once
+// for all acknowledgements: one broker round trip per wave, not per event). A wave starts only
+// after the previous one was fully acknowledged, so one aggregate's events still go out one after
+// the other. On PostgreSQL the published rows are marked sent with one UPDATE.
 //
 // Order: rows are claimed in seq order, and nothing is skipped: every pass scans the rows still
 // 'pending' (never "seq > last seen", which would skip rows that commit out of seq order).
-// A batch stops at its first failure, and a row waiting for a retry holds back the later rows of
-// the same topic+key, so per-aggregate order survives retries; a dead row no longer holds them.
+// A batch stops after its first wave with a failure (that wave's other rows that went out are
+// marked sent), and a row waiting for a retry holds back the later rows of the same topic+key, so
+// per-aggregate order survives retries; a dead row no longer holds them.
 // SQLite: seq order equals commit order because writers are serialised (BEGIN IMMEDIATE); the
 // one relay of a database claims in a read snapshot and marks in a later write transaction.
 // PostgreSQL (several replicas of a service may relay one database): each batch is claimed with
@@ -25,10 +33,11 @@
 // with Remember(). Retry delay: min(100 ms * 2^attempts, 30 s). Sent rows older than 7 days are
 // deleted by the background thread (hourly).
 // Metrics: shop_outbox_published_total{service}, shop_outbox_dead_total{service},
-// gauge shop_outbox_pending{service}.
+// gauge shop_outbox_pending{service} (refreshed by every Drain(), by the thread at most once a second).
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -66,6 +75,7 @@ class OutboxRelay {
   // Publishes due rows batch by batch until none is left (or, when `honour_stop`, Stop() was
   // called). Caller holds drain_mu_.
   Result<int> DrainLocked(bool honour_stop);
+  struct Failed;
   struct Attempt;
   struct BatchResult {
     int claimed = 0;    // rows claimed (before any put back)
@@ -75,7 +85,8 @@ class OutboxRelay {
   static std::vector<Claimed> ToClaimed(const db::Rows& rows);
   Result<void> DrainSqliteBatch(BatchResult& out);
   Result<void> DrainPostgresBatch(BatchResult& out);
-  // Publishes in order up to the first failure; touches no database.
+  // Publishes the batch in waves (no topic+key twice in a wave, one PublishBatch per wave) up to
+  // the first wave with a failure; touches no database.
   Attempt PublishRows(const std::vector<Claimed>& batch);
   Result<void> MarkRows(db::Tx& tx, Attempt& a);
   void Report(const Attempt& a);  // metrics and logs, after the marks committed
@@ -93,6 +104,7 @@ class OutboxRelay {
   std::mutex drain_mu_;
   std::shared_ptr<WakeHook> hook_;
   UnixMillis last_cleanup_ = 0;
+  std::chrono::steady_clock::time_point next_gauge_{};
 };
 
 // Delivers to subscribers in the same process (the embedded shape). Subscribers run on the

@@ -4,7 +4,13 @@
 // Publish(e): an idempotent producer (enable.idempotence=true, acks=all) writes topic = e.topic,
 // key = e.key (per-aggregate ordering), value = e.ToJson(), and waits for the delivery report
 // (bounded by publish_timeout_ms). It is called by the OutboxRelay thread; a failure returns
-// kUnavailable so the relay retries. Thread-safe.
+// kUnavailable so the relay retries. Thread-safe. PublishBatch(events): the same for several
+// events, produced together and waited for once (the outbox relay publishes a claimed batch so: one
+// round trip to the broker instead of one per event); one result per event. The producer holds a
+// handle for each of options.topics, so their metadata is fetched at construction (the first
+// message to an unknown topic otherwise waits ~1 s for librdkafka's refresh). Producer and consumer
+// sockets disable Nagle (socket.nagle.disable): pipelined small requests otherwise stall ~40 ms on
+// the peer's delayed ACK.
 //
 // Subscribe() + Start(): one consumer thread; consumer group = options.service, so replicas of a
 // service share the partitions (each event is handled by one of them). For each message it parses
@@ -62,6 +68,10 @@ struct KafkaOptions {
   int session_timeout_ms = 10'000;   // tests: 3000-6000
   int heartbeat_interval_ms = 3'000; // tests: 500
   int lag_interval_ms = 5'000;
+  // fetch.wait.max.ms, the consumer's long poll. A real broker answers a waiting fetch as soon as
+  // data arrives, so 500 costs no latency there; librdkafka's mock broker (shop-kafka-mock) always
+  // holds an empty fetch for the full time (each saga hop then waits ~half of it): use ~10 there.
+  int fetch_wait_max_ms = 500;
   int admin_timeout_ms = 5'000;      // EnsureTopics()
   bool create_topics = true;         // Start() calls EnsureTopics() (the mock broker cannot)
   std::string assignment_strategy = "range";  // eager; never cooperative-sticky on librdkafka 2.0
@@ -80,6 +90,7 @@ class KafkaBus final : public Bus {
   // Register before Start(); a subscription added while running applies after the next Start().
   void Subscribe(std::string topic, std::string consumer, Handler handler) override;
   Result<void> Publish(const Envelope& e) override;
+  std::vector<Result<void>> PublishBatch(const std::vector<Envelope>& events) override;
 
   // Creates the topics (EnsureTopics, failures only logged) and starts the consumer thread when
   // there are subscriptions. Idempotent.

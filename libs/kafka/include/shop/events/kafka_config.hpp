@@ -5,7 +5,8 @@
 //   KAFKA_TOPIC_PARTITIONS (4), KAFKA_SESSION_TIMEOUT_MS (10000), KAFKA_HEARTBEAT_INTERVAL_MS (3000),
 //   KAFKA_PUBLISH_TIMEOUT_MS (10000), KAFKA_RETRY_MAX_ATTEMPTS (5), KAFKA_RETRY_BACKOFF_MS (100),
 //   KAFKA_DLQ_SUFFIX (".dlq"), KAFKA_ASSIGNMENT_STRATEGY (range | roundrobin),
-//   KAFKA_LAG_INTERVAL_MS (5000).
+//   KAFKA_LAG_INTERVAL_MS (5000), KAFKA_FETCH_WAIT_MAX_MS (500; ~10 against shop-kafka-mock, whose
+//   empty fetch answers always take the full wait).
 #pragma once
 
 #include <string_view>

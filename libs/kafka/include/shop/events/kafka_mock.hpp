@@ -2,7 +2,11 @@
 // for tests and for the shop-kafka-mock helper program. Experimental upstream API; keep volumes
 // small (per-partition retention is about 5 MiB). It supports produce, fetch, consumer groups and
 // idempotent producers, but not CreateTopics: create topics here (unknown topics are auto-created
-// with 4 partitions when a producer asks for them; a consumer never auto-creates).
+// with 4 partitions when a producer asks for them; a consumer never auto-creates). Its sockets
+// disable Nagle (else a response written behind an unacknowledged one waits ~40 ms for the
+// client's delayed ACK). Like every librdkafka 2.0 mock broker it answers an empty fetch only after
+// the consumer's whole fetch.wait.max.ms: consumers of it should set a small one (KafkaOptions::
+// fetch_wait_max_ms, KAFKA_FETCH_WAIT_MAX_MS=10).
 #pragma once
 
 #include <memory>
