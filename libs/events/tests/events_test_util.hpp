@@ -18,7 +18,9 @@ inline std::unique_ptr<db::Database> MigratedMemoryDb(std::string_view extra_scr
   auto db = db::Open("sqlite::memory:");
   EXPECT_TRUE(db);
   EXPECT_TRUE(db::Migrate(**db, "events", SchemaMigrations()));
-  if (!extra_script.empty()) EXPECT_TRUE((*db)->ExecScript(extra_script));
+  if (!extra_script.empty()) {
+    EXPECT_TRUE((*db)->ExecScript(extra_script));
+  }
   return std::move(*db);
 }
 

@@ -33,11 +33,15 @@ Result<std::string> SimpleReconnecting(Connection& c, std::string_view sql) {
   return c.loop().Run(SimpleReconnectingAsync(c, sql));
 }
 
-// A transaction's statements, on the loop. It opens lazily: BEGIN travels in one round trip with
-// the first statement (pipeline mode), and a transaction that runs no statement costs nothing.
+// A transaction's statements, on the loop.
+// Write: opens lazily, BEGIN travels in one round trip with the first statement (pipeline mode);
+// a transaction that runs no statement costs nothing.
+// Read: no BEGIN/COMMIT at all, each statement commits on its own. Under READ COMMITTED (the
+// server default, which the driver assumes) every statement of a transaction takes a fresh
+// snapshot anyway, so this is what a read transaction sees, one round trip per statement cheaper.
 class LoopTx final : public AsyncTx {
  public:
-  explicit LoopTx(Connection& c) : c_(c) {}
+  LoopTx(Connection& c, TxMode mode) : c_(c), mode_(mode) {}
   Task<Result<Rows>> Query(std::string_view sql, std::vector<Param> params) override {
     auto o = co_await Run(sql, params);
     if (!o) co_return o.error();
@@ -55,47 +59,47 @@ class LoopTx final : public AsyncTx {
       if (auto b = co_await SimpleReconnectingAsync(c_, "BEGIN"); !b) co_return b.error();
       begun_ = true;
     }
+    ran_ = true;
     auto r = co_await c_.SimpleAsync(sql);
     if (!r) co_return r.error();
     co_return Ok();
   }
+  // A transaction is open on the connection (BEGIN was sent): it needs COMMIT or ROLLBACK.
   bool begun() const { return begun_; }
 
  private:
   Task<Result<Outcome>> Run(std::string_view sql, const std::vector<Param>& params) {
-    if (begun_) {
-      std::vector<Statement> one(1);  // (no braced list in a co_await: GCC 12 rejects it)
-      one[0].sql = sql;
-      one[0].params = &params;
-      auto r = co_await c_.PipelineAsync(one);
-      if (!r) co_return r.error();
-      co_return std::move(r->front());
+    const bool open = mode_ == TxMode::kWrite && !begun_;
+    std::vector<Statement> st(open ? 2 : 1);  // (no braced list in a co_await: GCC 12 rejects it)
+    if (open) {
+      st[0].sql = kBegin;
+      st[0].prepare = false;
     }
-    std::vector<Statement> first(2);
-    first[0].sql = kBegin;
-    first[0].prepare = false;
-    first[1].sql = sql;
-    first[1].params = &params;
-    auto r = co_await c_.PipelineAsync(first);
-    if (!r && c_.Broken()) {
-      // Dead before anything ran (the transaction never began, or died with its connection):
-      // reconnect and send it again, once.
+    st.back().sql = sql;
+    st.back().params = &params;
+    auto r = co_await c_.PipelineAsync(st);
+    if (!r && c_.Broken() && !ran_) {
+      // Dead before anything of this transaction ran (an idle connection the server dropped):
+      // nothing was committed, so reconnect and send it again, once.
       if (auto reset = co_await c_.ResetAsync(); !reset) co_return reset.error();
-      r = co_await c_.PipelineAsync(first);
+      r = co_await c_.PipelineAsync(st);
     }
-    begun_ = !c_.Broken() && c_.State() != TxState::kIdle;
+    ran_ = true;
+    if (open) begun_ = !c_.Broken() && c_.State() != TxState::kIdle;
     if (!r) co_return r.error();
     co_return std::move(r->back());
   }
 
   Connection& c_;
+  const TxMode mode_;
   bool begun_ = false;
+  bool ran_ = false;
 };
 
 // The blocking face: each statement is one trip to the loop and back.
 class PgTx final : public Tx {
  public:
-  explicit PgTx(Connection& c) : c_(c), on_loop_(c) {}
+  PgTx(Connection& c, TxMode mode) : c_(c), on_loop_(c, mode) {}
   Result<Rows> Query(std::string_view sql, std::vector<Param> params) override {
     return c_.loop().Run(on_loop_.Query(sql, std::move(params)));
   }
@@ -192,7 +196,7 @@ Result<void> PgDatabase::RunTx(TxMode mode, const std::function<Result<void>(Tx&
   auto lease = pool_.Acquire();
   if (!lease) return lease.error();
   Connection& c = **lease;
-  PgTx tx(c);
+  PgTx tx(c, mode);
   Result<void> result = Ok();
   try {
     std::optional<OpenWriteGuard> guard;
@@ -214,7 +218,7 @@ Task<Result<void>> PgDatabase::TxOnLoop(TxMode mode, AsyncTxFn fn) {
   auto lease = co_await pool_.AcquireAsync();
   if (!lease) co_return lease.error();
   Connection& c = **lease;
-  LoopTx tx(c);
+  LoopTx tx(c, mode);
   Result<void> result = Ok();
   std::exception_ptr thrown;
   try {

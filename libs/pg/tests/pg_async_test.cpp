@@ -26,7 +26,7 @@ using PgAsync = PgTest;
 
 double RoundTrips() { return metrics::Value("shop_db_round_trips_total", {{"driver", "postgres"}}); }
 
-TEST_F(PgAsync, ReadOfOneStatementTakesTwoRoundTripsBeginTravellingWithIt) {
+TEST_F(PgAsync, ReadOfOneStatementTakesOneRoundTrip) {
   auto db = Open({.pool_size = 1});
   ASSERT_TRUE(db);
   ASSERT_TRUE(db->Read([](Tx& tx) { return tx.Query("SELECT 1"); }));  // prepared now
@@ -34,7 +34,42 @@ TEST_F(PgAsync, ReadOfOneStatementTakesTwoRoundTripsBeginTravellingWithIt) {
   auto r = db->Read([](Tx& tx) { return tx.QueryOne("SELECT 1"); });
   ASSERT_TRUE(r && *r);
   EXPECT_EQ((*r)->Int(0), 1);
-  EXPECT_EQ(RoundTrips() - before, 2);  // [BEGIN, SELECT] then [COMMIT]
+  EXPECT_EQ(RoundTrips() - before, 1);  // no BEGIN/COMMIT around a read (READ COMMITTED)
+}
+
+TEST_F(PgAsync, WriteOfOneStatementTakesTwoRoundTripsBeginTravellingWithIt) {
+  auto db = Open({.pool_size = 1});
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(Exec(*db, "CREATE TABLE t (id BIGINT PRIMARY KEY)"));
+  ASSERT_TRUE(Exec(*db, "INSERT INTO t VALUES (0)"));  // prepared now
+  const double before = RoundTrips();
+  EXPECT_TRUE(db->Write([](Tx& tx) { return tx.Exec("INSERT INTO t VALUES (0)"); }).has_error());  // duplicate
+  EXPECT_EQ(RoundTrips() - before, 2);  // [BEGIN, INSERT] then ROLLBACK
+  const double before_ok = RoundTrips();
+  EXPECT_TRUE(db->Write([](Tx& tx) { return tx.Exec("INSERT INTO t VALUES ($1)", {7}); }));
+  EXPECT_LE(RoundTrips() - before_ok, 2);  // [BEGIN, (PREPARE,) INSERT] then COMMIT
+  EXPECT_EQ(ScalarInt(*db, "SELECT count(*) FROM t"), 2);
+}
+
+TEST_F(PgAsync, ReadLeavesNoTransactionOpenAndSeesEachCommittedWrite) {
+  auto db = Open({.pool_size = 1});
+  auto other = Open({.pool_size = 1});
+  ASSERT_TRUE(db && other);
+  ASSERT_TRUE(Exec(*db, "CREATE TABLE t (id BIGINT PRIMARY KEY)"));
+  auto r = db->Read([&](Tx& tx) -> Result<std::int64_t> {
+    auto before = tx.QueryOne("SELECT count(*) FROM t");
+    if (!before) return before.error();
+    EXPECT_TRUE(Exec(*other, "INSERT INTO t VALUES (1)"));  // committed meanwhile
+    auto after = tx.QueryOne("SELECT count(*) FROM t");
+    if (!after) return after.error();
+    auto status = tx.QueryOne("SELECT count(*) FROM pg_stat_activity WHERE pid = pg_backend_pid() "
+                              "AND backend_xid IS NULL AND state = 'active'");
+    if (!status) return status.error();
+    EXPECT_EQ((*status)->Int(0), 1);
+    return (*after)->Int(0) - (*before)->Int(0);
+  });
+  ASSERT_TRUE(r) << r.error().detail;
+  EXPECT_EQ(*r, 1);  // as READ COMMITTED inside a transaction would see it
 }
 
 TEST_F(PgAsync, TransactionWithoutStatementsCostsNoRoundTrip) {

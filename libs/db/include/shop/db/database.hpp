@@ -117,6 +117,9 @@ class Database {
   virtual void OnCommit(std::function<void()> listener) = 0;
 
   // Runs `fn` in a transaction: kWrite takes the write lock up front (BEGIN IMMEDIATE on SQLite).
+  // kRead is for statements that change nothing: one snapshot on SQLite; on PostgreSQL (READ
+  // COMMITTED) each statement sees what has committed when it starts, as inside any transaction
+  // there, and the driver skips BEGIN/COMMIT. Never lock rows in a kRead.
   // Commits when `fn` returns ok, rolls back when it returns an error or throws. The failpoints
   // "db.before_commit" and "db.after_commit" sit on the commit path.
   virtual Result<void> RunTx(TxMode mode, const std::function<Result<void>(Tx&)>& fn) = 0;

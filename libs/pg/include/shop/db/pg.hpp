@@ -25,11 +25,14 @@
 // text.
 //
 // Round trips (pipeline mode): a statement new to the connection is prepared and executed in ONE
-// round trip; a transaction opens lazily and its BEGIN travels with its first statement; a
+// round trip; a write transaction opens lazily and its BEGIN travels with its first statement; a
 // transaction that runs no statement costs none. Counted in shop_db_round_trips_total.
 //
-// Transactions: READ COMMITTED (the server default). kRead and kWrite both run BEGIN ... COMMIT;
-// the failpoints "db.before_commit"/"db.after_commit" sit on the write commit path; OnCommit
+// Transactions: READ COMMITTED (the server default, which the driver assumes). kWrite runs
+// BEGIN ... COMMIT; kRead runs its statements without BEGIN/COMMIT, each committing on its own,
+// which under READ COMMITTED is what a read transaction sees anyway (each statement takes a fresh
+// snapshot) at one round trip less: never lock rows (FOR UPDATE) or SET LOCAL in a kRead. The
+// failpoints "db.before_commit"/"db.after_commit" sit on the write commit path; OnCommit
 // listeners run after each committed write. Use conditional UPDATE ... WHERE ... RETURNING and
 // SELECT ... FOR UPDATE SKIP LOCKED for work shared by replicas.
 //
