@@ -1,5 +1,6 @@
 #include "shop/runtime/runtime.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -249,7 +250,9 @@ int RunService(ServiceSpec spec, int /*argc*/, char** /*argv*/) {
 #endif
   if (!bus_holder) bus_holder = std::make_unique<events::InProcBus>();
   events::Bus& bus = *bus_holder;
-  http::Module module(spec.name, static_cast<std::size_t>(cfg.workers));
+  const std::size_t workers = cfg.workers > 0 ? static_cast<std::size_t>(cfg.workers)
+                                              : std::max<std::size_t>(4, std::thread::hardware_concurrency());
+  http::Module module(spec.name, workers);
   // Ready: the database answers and, for services that verify tokens, the JWKS has arrived.
   JwksRefresher* jwks_for_readiness = nullptr;
   module.SetReadinessProbe([&db, &jwks_for_readiness] {

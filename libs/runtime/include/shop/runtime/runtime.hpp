@@ -71,6 +71,9 @@ struct ProcessConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   int io_threads = 0;
+  // Blocking worker threads of the service (WORKERS). 0: max(4, cores), at least the default
+  // PostgreSQL pool size, since a handler waiting on the database or on another service holds
+  // its worker without using a core.
   int workers = 0;
   std::string data_dir = "./var";
   std::string database_url;  // default sqlite:///<DATA_DIR>/<service-without-suffix>.db
