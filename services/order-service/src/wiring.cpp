@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include <boost/asio/thread_pool.hpp>
+
 #include "api/routes.hpp"
 #include "app/cart_service.hpp"
 #include "app/order_service.hpp"
@@ -42,7 +44,7 @@ Component::Component(runtime::ServiceContext& ctx, Config cfg) : impl_(std::make
   metrics::Describe("shop_orders_expired_total", "counter", "Unpaid orders cancelled by the expiry sweeper.");
   auto& router = ctx.module.router();
   api::MapCartRoutes(router, impl_->carts, *impl_->verifier);
-  api::MapOrderRoutes(router, impl_->orders, *impl_->verifier);
+  api::MapOrderRoutes(router, impl_->orders, *impl_->verifier, ctx.module.pool().get_executor());
   infra::SubscribeConsumers(ctx.bus, impl_->saga);
 }
 

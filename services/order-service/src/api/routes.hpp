@@ -15,6 +15,9 @@
 namespace shop::order::api {
 
 void MapCartRoutes(http::Router& router, app::CartService& carts, const auth::TokenVerifier& verifier);
-void MapOrderRoutes(http::Router& router, app::OrderService& orders, const auth::TokenVerifier& verifier);
+// GET /api/v1/orders/{id} is a coroutine handler (`blocking`: the module's worker pool, used when
+// the database has no asynchronous client); the other routes are blocking handlers.
+void MapOrderRoutes(http::Router& router, app::OrderService& orders, const auth::TokenVerifier& verifier,
+                    boost::asio::any_io_executor blocking);
 
 }  // namespace shop::order::api

@@ -46,6 +46,8 @@ class OrderRepository {
   virtual ~OrderRepository() = default;
   virtual Result<void> Insert(db::Tx& tx, const domain::Order& order) = 0;
   virtual Result<std::optional<domain::Order>> Find(db::Tx& tx, std::string_view id) = 0;
+  // The coroutine twin of Find (GET /orders/{id}, the polled read): same SQL, same result.
+  virtual Task<Result<std::optional<domain::Order>>> FindAsync(db::AsyncTx& tx, std::string_view id) = 0;
   // Writes the mutable fields (status, failure, payment, expiry, updated_at) if the stored status
   // is still `expected`; kConflict otherwise.
   virtual Result<void> Update(db::Tx& tx, const domain::Order& order, domain::OrderStatus expected) = 0;

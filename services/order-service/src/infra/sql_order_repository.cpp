@@ -33,6 +33,11 @@ constexpr std::string_view kUpdateOrder = R"sql(
 constexpr std::string_view kSelectStale = R"sql(
   SELECT id FROM orders WHERE status = $1 AND created_at < $2 ORDER BY created_at LIMIT $3)sql";
 
+const std::string& SelectOne() {
+  static const std::string sql = "SELECT " + std::string(kOrderColumns) + " FROM orders WHERE id = $1";
+  return sql;
+}
+
 Order FromRow(const db::Row& r) {
   Order o;
   o.id = r.Text(0);
@@ -101,12 +106,24 @@ Result<void> SqlOrderRepository::Insert(db::Tx& tx, const Order& o) {
 }
 
 Result<std::optional<Order>> SqlOrderRepository::Find(db::Tx& tx, std::string_view id) {
-  auto row = tx.QueryOne("SELECT " + std::string(kOrderColumns) + " FROM orders WHERE id = $1", {id});
+  auto row = tx.QueryOne(SelectOne(), {id});
   if (!row) return row.error();
   if (!*row) return std::optional<Order>{};
   auto o = FromRow(**row);
   if (auto items = LoadItems(tx, o); !items) return items.error();
   return std::optional<Order>{std::move(o)};
+}
+
+Task<Result<std::optional<Order>>> SqlOrderRepository::FindAsync(db::AsyncTx& tx, std::string_view id) {
+  std::vector<db::Param> params = {id};  // (GCC 12: no braced list inside co_await)
+  auto row = co_await tx.QueryOne(SelectOne(), params);
+  if (!row) co_return row.error();
+  if (!*row) co_return std::optional<Order>{};
+  auto o = FromRow(**row);
+  auto items = co_await tx.Query(kSelectItems, std::move(params));
+  if (!items) co_return items.error();
+  for (const auto& r : *items) o.items.push_back(LineFromRow(r));
+  co_return std::optional<Order>{std::move(o)};
 }
 
 Result<void> SqlOrderRepository::Update(db::Tx& tx, const Order& o, domain::OrderStatus expected) {

@@ -1,5 +1,7 @@
 #include "support/harness.hpp"
 
+#include <boost/asio/thread_pool.hpp>
+
 #include <stdexcept>
 
 #include "shop/core/ids.hpp"
@@ -110,7 +112,7 @@ ApiHarness::ApiHarness()
   keys->Put(signer.kid(), signer.public_key());
   verifier = std::make_shared<const auth::TokenVerifier>(keys);
   api::MapCartRoutes(module.router(), carts, *verifier);
-  api::MapOrderRoutes(module.router(), orders, *verifier);
+  api::MapOrderRoutes(module.router(), orders, *verifier, module.pool().get_executor());
 }
 
 ApiHarness::~ApiHarness() { module.Stop(); }
