@@ -1,5 +1,6 @@
 #include "embedded.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -174,6 +175,9 @@ int Serve() {
   for (auto& [_, h] : hosted) h.relay->Stop();
   for (auto& [_, h] : hosted) h.module->Stop();
   gateway_module.Stop();
+  // Coroutine transactions still in flight (a PostgreSQL statement outliving the drain) end
+  // before the server's executors go (a no-op on SQLite).
+  for (auto& [_, h] : hosted) h.db->Quiesce(std::chrono::seconds(2));
   for (auto& [_, h] : hosted) h.component.reset();
   log::Info("stopped");
   log::Flush();

@@ -260,10 +260,16 @@ void Connection::Close() {
   conn_ = nullptr;
 }
 
-bool Connection::Broken() const { return conn_ == nullptr || PQstatus(conn_) == CONNECTION_BAD; }
+bool Connection::Broken() const { return conn_ == nullptr || cancelled_ || PQstatus(conn_) == CONNECTION_BAD; }
+
+void Connection::Cancel() {
+  cancelled_ = true;
+  if (socket_) socket_->cancel();
+}
 
 Task<Result<void>> Connection::ResetAsync() {
   Close();
+  cancelled_ = false;
   cache_.clear();
   stale_.clear();
   auto c = co_await Connect(loop_, params_);
@@ -297,7 +303,7 @@ Task<Result<void>> Connection::Flush() {
     if (r == 0) co_return Ok();
     if (r < 0) co_return Lost();
     auto [ec] = co_await socket_->async_wait(stream_descriptor::wait_write, asio::as_tuple(asio::use_awaitable));
-    if (ec) co_return Lost();
+    if (ec || cancelled_) co_return Lost();
     // The server may be blocked writing to us while we write to it: read what it sent.
     if (PQconsumeInput(conn_) == 0) co_return Lost();
   }
@@ -306,7 +312,7 @@ Task<Result<void>> Connection::Flush() {
 Task<Result<Connection::Raw>> Connection::NextResult() {
   while (PQisBusy(conn_) != 0) {
     auto [ec] = co_await socket_->async_wait(stream_descriptor::wait_read, asio::as_tuple(asio::use_awaitable));
-    if (ec || PQconsumeInput(conn_) == 0) co_return Lost();
+    if (ec || cancelled_ || PQconsumeInput(conn_) == 0) co_return Lost();
   }
   co_return Raw{ResultPtr(PQgetResult(conn_))};
 }

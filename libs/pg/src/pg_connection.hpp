@@ -82,6 +82,13 @@ class Connection {
   Task<Result<std::string>> SimpleAsync(std::string_view sql);
 
   Loop& loop() { return loop_; }
+  // Deregisters the socket and closes the connection; Broken() afterwards. On the loop thread,
+  // never while an operation waits on the socket (its handler would be dropped, not resumed).
+  void Close();
+  // Ends what waits on the socket (it resumes and fails with kUnavailable) and makes the
+  // connection Broken() until Reset(). On the loop thread.
+  void Cancel();
+  bool cancelled() const { return cancelled_; }
   std::size_t cached_statements() const { return cache_.size(); }
 
  private:
@@ -89,7 +96,6 @@ class Connection {
   Connection(Loop& loop, ConnectParams params, pg_conn* c);
   static Task<Result<pg_conn*>> Connect(Loop& loop, const ConnectParams& params);
   void Attach();  // registers the connected socket with the loop's reactor
-  void Close();   // deregisters and PQfinish (loop thread)
   Task<Result<void>> Flush();
   Task<Result<void>> WaitReadable();
   struct Raw;
@@ -101,6 +107,7 @@ class Connection {
   std::unique_ptr<Descriptor> socket_;
   std::unordered_map<std::string, std::string> cache_;  // SQL text -> statement name
   std::vector<std::string> stale_;  // statement names to DEALLOCATE with the next round trip
+  bool cancelled_ = false;
   std::uint64_t next_statement_ = 0;
 };
 

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "pg_url.hpp"
+#include "shop/observability/log.hpp"
 #include "shop/db/pg.hpp"
 #include "shop/failpoint/failpoint.hpp"
 
@@ -24,7 +25,7 @@ constexpr std::string_view kBegin = "BEGIN";
 // once.
 Task<Result<std::string>> SimpleReconnectingAsync(Connection& c, std::string_view sql) {
   auto r = co_await c.SimpleAsync(sql);
-  if (r || !c.Broken()) co_return r;
+  if (r || !c.Broken() || c.cancelled()) co_return r;
   if (auto reset = co_await c.ResetAsync(); !reset) co_return reset.error();
   co_return co_await c.SimpleAsync(sql);
 }
@@ -78,7 +79,7 @@ class LoopTx final : public AsyncTx {
     st.back().sql = sql;
     st.back().params = &params;
     auto r = co_await c_.PipelineAsync(st);
-    if (!r && c_.Broken() && !ran_) {
+    if (!r && c_.Broken() && !c_.cancelled() && !ran_) {
       // Dead before anything of this transaction ran (an idle connection the server dropped):
       // nothing was committed, so reconnect and send it again, once.
       if (auto reset = co_await c_.ResetAsync(); !reset) co_return reset.error();
@@ -244,10 +245,49 @@ Task<void> StoreResult(Task<Result<void>> task, std::optional<Result<void>>& out
 }
 }  // namespace
 
+// Runs `task`, then drops `done` (on the loop, before the completion travels to the caller).
+template <class Done>
+Task<void> CountDone(Task<void> task, Done done) {
+  co_await std::move(task);
+  (void)done;
+}
+
+bool PgDatabase::WaitIdle(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(in_flight_mu_);
+  return in_flight_cv_.wait_for(lock, timeout, [this] { return in_flight_ == 0; });
+}
+
+Task<void> OnLoop(std::function<void()> fn) {
+  fn();
+  co_return;
+}
+
+void PgDatabase::Quiesce(std::chrono::milliseconds grace) {
+  if (!WaitIdle(grace)) {
+    log::Warn("ending database transactions still in flight at shutdown");
+    loop_.Run(OnLoop([this] { pool_.CancelLeased(); }));
+    (void)WaitIdle(std::chrono::milliseconds(2000));
+  }
+  // The last completions leave the loop in a handler queued before this one.
+  loop_.Run(OnLoop([] {}));
+}
+
 Task<Result<void>> PgDatabase::RunTxAsync(TxMode mode, AsyncTxFn fn, boost::asio::any_io_executor) {
   // The whole transaction runs on the loop; the caller resumes on its own executor.
+  {
+    std::lock_guard lock(in_flight_mu_);
+    ++in_flight_;
+  }
+  struct Done {
+    PgDatabase* db;
+    ~Done() {
+      std::lock_guard lock(db->in_flight_mu_);
+      --db->in_flight_;
+      db->in_flight_cv_.notify_all();
+    }
+  };
   std::optional<Result<void>> out;
-  co_await boost::asio::co_spawn(loop_.executor(), StoreResult(TxOnLoop(mode, std::move(fn)), out),
+  co_await boost::asio::co_spawn(loop_.executor(), CountDone(StoreResult(TxOnLoop(mode, std::move(fn)), out), Done{this}),
                                  boost::asio::use_awaitable);
   co_return std::move(*out);
 }

@@ -3,6 +3,7 @@
 // Private to libs/pg (MigrateWithLock needs the dedicated-connection hook).
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -26,12 +27,18 @@ class PgDatabase final : public Database {
   // Native: the transaction runs on the loop, awaiting a pooled connection without blocking.
   Task<Result<void>> RunTxAsync(TxMode mode, AsyncTxFn fn, boost::asio::any_io_executor blocking) override;
   bool native_async() const override { return true; }
+  void Quiesce(std::chrono::milliseconds grace) override;
 
   Pool& pool() { return pool_; }
 
  private:
   void NotifyCommitted();
   Task<Result<void>> TxOnLoop(TxMode mode, AsyncTxFn fn);
+  bool WaitIdle(std::chrono::milliseconds timeout);
+
+  std::mutex in_flight_mu_;
+  std::condition_variable in_flight_cv_;
+  int in_flight_ = 0;  // coroutine transactions running on the loop
 
   Loop loop_;  // before pool_: connections close on it
   Pool pool_;

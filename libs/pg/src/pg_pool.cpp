@@ -154,6 +154,25 @@ void Pool::Return(std::unique_ptr<Connection> c) {
   if (waiter) boost::asio::post(loop_.executor(), [waiter] { waiter->cancel(); });
 }
 
+void Pool::Track(Connection* c) {
+  std::lock_guard lock(mu_);
+  leased_.push_back(c);
+}
+
+void Pool::Untrack(Connection* c) {
+  std::lock_guard lock(mu_);
+  leased_.erase(std::remove(leased_.begin(), leased_.end(), c), leased_.end());
+}
+
+void Pool::CancelLeased() {
+  std::vector<Connection*> leased;
+  {
+    std::lock_guard lock(mu_);
+    leased = leased_;
+  }
+  for (Connection* c : leased) c->Cancel();
+}
+
 void Pool::Forget() {
   metrics::Add("shop_db_connections", PgLabels(), -1);
   std::shared_ptr<boost::asio::steady_timer> waiter;

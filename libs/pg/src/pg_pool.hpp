@@ -25,14 +25,17 @@ class Pool {
  public:
   class Lease {
    public:
-    Lease(Pool* pool, std::unique_ptr<Connection> c) : pool_(pool), c_(std::move(c)) {}
+    Lease(Pool* pool, std::unique_ptr<Connection> c) : pool_(pool), c_(std::move(c)) { pool_->Track(c_.get()); }
     Lease(Lease&& o) noexcept : pool_(o.pool_), c_(std::move(o.c_)) {}
     Lease& operator=(Lease&&) = delete;
     ~Lease() { Release(); }
     Connection& operator*() const { return *c_; }
     Connection* operator->() const { return c_.get(); }
     void Release() {
-      if (c_) pool_->Return(std::move(c_));
+      if (c_) {
+        pool_->Untrack(c_.get());
+        pool_->Return(std::move(c_));
+      }
     }
 
    private:
@@ -52,6 +55,9 @@ class Pool {
   Task<Result<Lease>> AcquireAsync();
   // A connection outside the pool (advisory locks held across transactions), same parameters.
   Result<std::unique_ptr<Connection>> OpenDedicated() const { return Connection::Open(loop_, params_); }
+  // Cancels every leased connection (on the loop thread): the operations waiting on them end with
+  // kUnavailable, and the connections are reset before reuse. For shutdown only.
+  void CancelLeased();
   int max_connections() const { return max_; }
   std::chrono::milliseconds acquire_timeout() const { return acquire_timeout_; }
 
@@ -70,6 +76,9 @@ class Pool {
   // Coroutines waiting for a connection: each sleeps on its timer until its deadline; Return()
   // cancels the oldest one's timer (on the loop) so that it looks again.
   std::deque<std::shared_ptr<boost::asio::steady_timer>> async_waiters_;
+  std::vector<Connection*> leased_;
+  void Track(Connection* c);
+  void Untrack(Connection* c);
 };
 
 }  // namespace shop::db::pgdetail

@@ -289,3 +289,57 @@ TEST_F(PgAsync, CoroutineAcquireOnAnExhaustedPoolFailsAfterTheTimeoutWithoutBloc
 
 }  // namespace
 }  // namespace shop::db::pgtest
+
+namespace shop::db::pgtest {
+namespace {
+
+// Shutdown: a coroutine transaction stuck on the server is ended by Quiesce (it fails, nothing
+// commits) instead of completing later into an executor that is gone.
+TEST_F(PgAsync, QuiesceEndsACoroutineTransactionStillInFlight) {
+  auto db = Open({.pool_size = 2});
+  auto admin = Open({.pool_size = 2});
+  ASSERT_TRUE(db && admin);
+  std::promise<void> locked, release;
+  auto release_f = release.get_future();
+  std::thread holder([&] {
+    (void)admin->Write([&](Tx& tx) -> Result<void> {
+      auto r = tx.Query("SELECT pg_advisory_xact_lock(4343)");
+      locked.set_value();
+      release_f.wait();
+      return r ? Ok() : Result<void>(r.error());
+    });
+  });
+  locked.get_future().wait();
+
+  boost::asio::io_context io;
+  auto stuck = boost::asio::co_spawn(
+      io,
+      db->ReadAsync<int>(
+          [](AsyncTx& tx) -> Task<Result<int>> {
+            auto r = co_await tx.Query("SELECT pg_advisory_xact_lock_shared(4343)");
+            if (!r) co_return r.error();
+            co_return 1;
+          },
+          io.get_executor()),
+      boost::asio::use_future);
+  std::thread io_thread([&] { io.run(); });
+  std::int64_t waiting = 0;
+  for (int i = 0; i < 1000 && waiting < 1; ++i) {  // bounded wait until it waits on the lock
+    waiting = ScalarInt(*admin, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                "AND wait_event_type = 'Lock'");
+    if (waiting < 1) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(waiting, 1);
+
+  db->Quiesce(std::chrono::milliseconds(100));
+  io_thread.join();  // the coroutine completed: io.run() ran out of work
+  auto r = stuck.get();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::kUnavailable);
+  release.set_value();
+  holder.join();
+  EXPECT_TRUE(db->Read([](Tx& tx) { return tx.Query("SELECT 1"); }));  // the pool reconnects
+}
+
+}  // namespace
+}  // namespace shop::db::pgtest

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
@@ -326,6 +327,9 @@ int RunService(ServiceSpec spec, int /*argc*/, char** /*argv*/) {
   component->Stop();
   relay.Stop();
   module.Stop();
+  // Coroutine transactions still in flight (a PostgreSQL statement outliving the drain) end
+  // before the server's executors go.
+  (*db)->Quiesce(std::chrono::seconds(2));
   component.reset();
   log::Info("stopped");
   log::Flush();

@@ -13,6 +13,7 @@
 // anything else -> kInternal. The SQL text is never put in an error detail sent to clients.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -132,6 +133,11 @@ class Database {
   virtual Task<Result<void>> RunTxAsync(TxMode mode, AsyncTxFn fn, boost::asio::any_io_executor blocking);
   // True when RunTxAsync is served by an event loop rather than by the `blocking` pool.
   virtual bool native_async() const { return false; }
+  // Shutdown, after the worker pools have been joined and before the I/O threads' executors go:
+  // waits up to `grace` for coroutine transactions still in flight, then ends them (their
+  // statements fail with kUnavailable, nothing commits), so that none completes into a destroyed
+  // executor. A no-op for drivers without an event loop.
+  virtual void Quiesce(std::chrono::milliseconds grace) { (void)grace; }
 
   template <class T>
   Task<Result<T>> ReadAsync(std::function<Task<Result<T>>(AsyncTx&)> fn, boost::asio::any_io_executor blocking) {
