@@ -41,51 +41,14 @@ Pool::~Pool() { metrics::Add("shop_db_connections", PgLabels(), -total_); }
 
 Result<Pool::Lease> Pool::Acquire() { return Acquire(acquire_timeout_); }
 
-Result<Pool::Lease> Pool::Acquire(std::chrono::milliseconds timeout) {
-  const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + timeout;
-  std::unique_ptr<Connection> c;
-  {
-    std::unique_lock lock(mu_);
-    for (;;) {
-      if (!idle_.empty()) {
-        c = std::move(idle_.back());
-        idle_.pop_back();
-        break;
-      }
-      if (total_ < max_) {
-        ++total_;
-        lock.unlock();
-        metrics::Add("shop_db_connections", PgLabels(), 1);
-        auto opened = Connection::Open(loop_, params_);
-        if (!opened) {
-          Forget();
-          return opened.error();
-        }
-        return Lease(this, std::move(*opened));
-      }
-      if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() && total_ >= max_) {
-        metrics::Inc("shop_db_pool_exhausted_total", PgLabels());
-        return Error::Unavailable("database pool exhausted");
-      }
-    }
-  }
-  metrics::Observe("shop_db_pool_wait_seconds", PgLabels(),
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  if (c->Broken()) {
-    if (auto r = c->Reset(); !r) {
-      c.reset();
-      Forget();
-      return r.error();
-    }
-  }
-  return Lease(this, std::move(c));
-}
+// One implementation for both kinds of caller: a blocking caller waits for the coroutine on the
+// loop (a worker thread, never the loop itself).
+Result<Pool::Lease> Pool::Acquire(std::chrono::milliseconds timeout) { return loop_.Run(AcquireAsync(timeout)); }
 
-Task<Result<Pool::Lease>> Pool::AcquireAsync() {
+Task<Result<Pool::Lease>> Pool::AcquireAsync(std::chrono::milliseconds timeout) {
   namespace asio = boost::asio;
   const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + acquire_timeout_;
+  const auto deadline = start + timeout;
   std::unique_ptr<Connection> c;
   for (;;) {
     std::shared_ptr<asio::steady_timer> timer;
@@ -150,7 +113,6 @@ void Pool::Return(std::unique_ptr<Connection> c) {
       async_waiters_.pop_front();
     }
   }
-  cv_.notify_one();
   if (waiter) boost::asio::post(loop_.executor(), [waiter] { waiter->cancel(); });
 }
 
@@ -184,7 +146,6 @@ void Pool::Forget() {
       async_waiters_.pop_front();
     }
   }
-  cv_.notify_one();
   if (waiter) boost::asio::post(loop_.executor(), [waiter] { waiter->cancel(); });
 }
 

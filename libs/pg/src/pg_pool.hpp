@@ -9,7 +9,6 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <memory>
 #include <deque>
 #include <mutex>
@@ -51,8 +50,9 @@ class Pool {
 
   Result<Lease> Acquire();
   Result<Lease> Acquire(std::chrono::milliseconds timeout);
-  // The coroutine twin, for coroutines on the loop: waits on a timer, never blocks the loop.
-  Task<Result<Lease>> AcquireAsync();
+  // For coroutines on the loop: waits on a timer, never blocks the loop. (Acquire runs it.)
+  Task<Result<Lease>> AcquireAsync() { return AcquireAsync(acquire_timeout_); }
+  Task<Result<Lease>> AcquireAsync(std::chrono::milliseconds timeout);
   // A connection outside the pool (advisory locks held across transactions), same parameters.
   Result<std::unique_ptr<Connection>> OpenDedicated() const { return Connection::Open(loop_, params_); }
   // Cancels every leased connection (on the loop thread): the operations waiting on them end with
@@ -70,7 +70,6 @@ class Pool {
   const int max_;
   const std::chrono::milliseconds acquire_timeout_;
   std::mutex mu_;
-  std::condition_variable cv_;
   std::vector<std::unique_ptr<Connection>> idle_;
   int total_ = 0;
   // Coroutines waiting for a connection: each sleeps on its timer until its deadline; Return()
