@@ -25,11 +25,6 @@ Result<domain::Order> OrderService::Get(const Actor& actor, std::string_view id)
 
 Task<Result<domain::Order>> OrderService::GetAsync(Actor actor, std::string id,
                                                    boost::asio::any_io_executor blocking) {
-  if (!d_.db.native_async()) {
-    Result<domain::Order> out = Error::Internal("not run");
-    co_await async::RunOn(blocking, [&] { out = Get(actor, id); });
-    co_return out;
-  }
   auto found = co_await d_.db.ReadAsync<std::optional<domain::Order>>(
       [this, &id](db::AsyncTx& tx) { return d_.orders.FindAsync(tx, id); }, std::move(blocking));
   if (!found) co_return found.error();

@@ -63,7 +63,7 @@ class OrderService {
   // kNotFound for an unknown order or another user's (unless admin).
   Result<domain::Order> Get(const Actor& actor, std::string_view id);
   // The coroutine twin for the I/O thread: on a database with an asynchronous client
-  // (PostgreSQL) the read runs on its loop, no worker involved; otherwise Get on `blocking`.
+  // (PostgreSQL) the read runs on its loop, no worker involved; otherwise on `blocking`.
   Task<Result<domain::Order>> GetAsync(Actor actor, std::string id, boost::asio::any_io_executor blocking);
   // Own orders (admins: all), newest first. kBadRequest for a forged cursor.
   Result<OrderPage> List(const Actor& actor, const ListQuery& query);

@@ -95,12 +95,6 @@ Result<Product> CatalogService::Get(std::string_view id) {
 }
 
 Task<Result<Product>> CatalogService::GetAsync(std::string id, boost::asio::any_io_executor blocking) {
-  if (!db_.native_async()) {
-    // SQLite blocks anyway: one hop to the pool with the blocking read is the cheapest way.
-    Result<Product> out = Error::Internal("not run");
-    co_await async::RunOn(blocking, [&] { out = Get(id); });
-    co_return out;
-  }
   auto found = co_await db_.ReadAsync<std::optional<Product>>(
       [this, &id](db::AsyncTx& tx) { return repos_.products.FindAsync(tx, id); }, std::move(blocking));
   if (!found) co_return found.error();
@@ -117,11 +111,6 @@ Result<ProductPage> CatalogService::List(ListQuery q, const std::optional<std::s
 
 Task<Result<ProductPage>> CatalogService::ListAsync(ListQuery q, std::optional<std::string> cursor,
                                                     boost::asio::any_io_executor blocking) {
-  if (!db_.native_async()) {
-    Result<ProductPage> out = Error::Internal("not run");
-    co_await async::RunOn(blocking, [&] { out = List(std::move(q), cursor); });
-    co_return out;
-  }
   if (auto c = ApplyCursor(q, cursor); !c) co_return c.error();
   auto rows = co_await db_.ReadAsync<std::vector<Product>>(
       [this, &q](db::AsyncTx& tx) { return repos_.products.ListAsync(tx, q); }, std::move(blocking));

@@ -33,8 +33,8 @@ class CatalogService {
 
   // Coroutine twins of Get and List for handlers on an I/O thread: they never block it. With a
   // database that has an asynchronous client (PostgreSQL) the read runs on the database's loop
-  // (ProductRepository::FindAsync/ListAsync) and no worker thread is involved; otherwise the
-  // blocking Get/List run on `blocking` (the module's worker pool).
+  // (ProductRepository::FindAsync/ListAsync) and no worker thread is involved; otherwise the read
+  // runs on `blocking` (the module's worker pool).
   Task<Result<Product>> GetAsync(std::string id, boost::asio::any_io_executor blocking);
   Task<Result<ProductPage>> ListAsync(ListQuery q, std::optional<std::string> cursor,
                                       boost::asio::any_io_executor blocking);
